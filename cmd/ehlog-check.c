@@ -1,0 +1,81 @@
+/* ehlog-check - validate ehlog records against the record contract.  */
+#include <config.h>
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "record.h"
+
+static void
+usage (int status)
+{
+  if (status != EHL_EXIT_OK)
+    {
+      ehl_usage_error ();
+      return;
+    }
+  printf ("Usage: %s [OPTION]... [FILE]...\n", ehl_program ());
+  fputs ("Check ehlog records (newline-delimited JSON) against the record\n"
+         "contract of ehlog(7), and report every problem as FILE:LINE.\n"
+         "With no FILE, or when FILE is -, read standard input.\n"
+         "\n"
+         "  -s, --strict   also report unknown fields and unknown record types\n"
+         "  -q, --quiet    print no summary line\n", stdout);
+  ehl_print_help_tail ();
+}
+
+int
+main (int argc, char **argv)
+{
+  static const struct option long_options[] = {
+    { "strict", no_argument, NULL, 's' },
+    { "quiet", no_argument, NULL, 'q' },
+    EHL_COMMON_LONG_OPTIONS,
+    { NULL, 0, NULL, 0 }
+  };
+  unsigned mode = EHL_READ_VALIDATE;
+  bool quiet = false;
+  int c;
+
+  ehl_cli_init (argc, argv);
+  while ((c = getopt_long (argc, argv, "sq", long_options, NULL)) != -1)
+    switch (c)
+      {
+      case 's':
+        mode |= EHL_READ_STRICT;
+        break;
+      case 'q':
+        quiet = true;
+        break;
+      case EHL_OPT_HELP:
+        usage (EHL_EXIT_OK);
+        return ehl_finish (EHL_EXIT_OK);
+      case EHL_OPT_VERSION:
+        ehl_print_version ();
+        return ehl_finish (EHL_EXIT_OK);
+      default:
+        usage (EHL_EXIT_TROUBLE);
+        return EHL_EXIT_TROUBLE;
+      }
+
+  ehl_reader *r = ehl_reader_new (argv + optind, argc - optind, mode);
+  if (!r)
+    {
+      ehl_warn ("memory exhausted");
+      return EHL_EXIT_TROUBLE;
+    }
+  struct ehl_record rec;
+  while (ehl_reader_next (r, &rec))
+    json_decref (rec.json);
+
+  const struct ehl_read_stats *st = ehl_reader_stats (r);
+  if (!quiet)
+    fprintf (stderr, "%s: %ld records, %ld invalid\n", ehl_program (),
+             st->lines, st->bad);
+  int status = st->io_errors ? EHL_EXIT_TROUBLE
+               : st->bad ? EHL_EXIT_FOUND : EHL_EXIT_OK;
+  ehl_reader_free (r);
+  return ehl_finish (status);
+}

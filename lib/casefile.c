@@ -1,0 +1,343 @@
+/* casefile.c - the case-file view.  */
+#include <config.h>
+
+#include "casefile.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "id.h"
+#include "strmap.h"
+
+struct ehl_cases
+{
+  ehl_strmap *by_id;
+  struct ehl_case **list;       /* in order of creation, sorted by resolve */
+  size_t n, cap;
+  ehl_day as_of;
+  char *const *files;
+  int nfiles;
+};
+
+ehl_cases *
+ehl_cases_new (ehl_day as_of, char *const *files, int nfiles)
+{
+  ehl_cases *c = calloc (1, sizeof *c);
+  if (!c || !(c->by_id = ehl_strmap_new ()))
+    {
+      free (c);
+      return NULL;
+    }
+  c->as_of = as_of;
+  c->files = files;
+  c->nfiles = nfiles;
+  return c;
+}
+
+static void
+free_case (struct ehl_case *k)
+{
+  for (size_t i = 0; i < k->n_items; i++)
+    json_decref (k->items[i].json);
+  free (k->items);
+  free (k->removed);
+  free (k);
+}
+
+void
+ehl_cases_free (ehl_cases *c)
+{
+  if (!c)
+    return;
+  for (size_t i = 0; i < c->n; i++)
+    free_case (c->list[i]);
+  free (c->list);
+  ehl_strmap_free (c->by_id);
+  free (c);
+}
+
+/* Grow *ARR (of SIZE-byte elements) to hold one more.  */
+static bool
+reserve (void *arr, size_t *cap, size_t n, size_t size)
+{
+  void **p = arr;
+  if (n < *cap)
+    return true;
+  size_t ncap = *cap ? *cap * 2 : 8;
+  void *grown = realloc (*p, ncap * size);
+  if (!grown)
+    return false;
+  *p = grown;
+  *cap = ncap;
+  return true;
+}
+
+struct ehl_case *
+ehl_cases_case (ehl_cases *c, const char *id)
+{
+  struct ehl_case *k = ehl_strmap_get (c->by_id, id);
+  if (k)
+    return k;
+  if (!reserve (&c->list, &c->cap, c->n, sizeof *c->list)
+      || !(k = calloc (1, sizeof *k)))
+    return NULL;
+  if (!(k->id = ehl_strmap_put (c->by_id, id, k)))
+    {
+      free (k);
+      return NULL;
+    }
+  c->list[c->n++] = k;
+  return k;
+}
+
+bool
+ehl_id_parse (const char *hex, uint64_t *out)
+{
+  uint64_t v = 0;
+  if (!ehl_record_id_valid (hex))
+    return false;
+  for (int i = 0; i < 16; i++)
+    v = (v << 4) | (uint64_t) (hex[i] <= '9' ? hex[i] - '0' : hex[i] - 'a' + 10);
+  *out = v;
+  return true;
+}
+
+void
+ehl_id_format (uint64_t id, char out[17])
+{
+  static const char digits[] = "0123456789abcdef";
+  for (int i = 15; i >= 0; i--, id >>= 4)
+    out[i] = digits[id & 15];
+  out[16] = '\0';
+}
+
+static bool
+note_removed (struct ehl_case *k, const char *target)
+{
+  uint64_t id;
+  if (!target || !ehl_id_parse (target, &id))
+    return true;
+  if (!reserve (&k->removed, &k->cap_removed, k->n_removed, sizeof id))
+    return false;
+  k->removed[k->n_removed++] = id;
+  return true;
+}
+
+static uint64_t
+record_id (json_t *json)
+{
+  uint64_t id = 0;
+  char text[EHL_ID_LEN + 1];
+  if (!ehl_id_parse (ehl_get_str (json, "id"), &id)
+      && ehl_record_id (json, text))
+    ehl_id_parse (text, &id);
+  return id;
+}
+
+bool
+ehl_cases_add (ehl_cases *c, const struct ehl_record *rec, bool keep,
+               struct ehl_item **item)
+{
+  ehl_day day;
+  *item = NULL;
+  const char *case_id = ehl_record_case (rec->json);
+  if (!case_id || !ehl_date_parse_iso (ehl_get_str (rec->json, "date"), &day)
+      || day > c->as_of)
+    return true;
+  struct ehl_case *k = ehl_cases_case (c, case_id);
+  if (!k)
+    return false;
+  if (!note_removed (k, ehl_get_str (rec->json, "supersedes")))
+    return false;
+  if (rec->type == EHL_T_VOID
+      && !note_removed (k, ehl_get_str (rec->json, "target")))
+    return false;
+  if (!keep)
+    return true;
+  if (!reserve (&k->items, &k->cap_items, k->n_items, sizeof *k->items))
+    return false;
+  struct ehl_item *it = &k->items[k->n_items++];
+  memset (it, 0, sizeof *it);
+  it->id = record_id (rec->json);
+  it->day = day;
+  it->line = (uint32_t) rec->line;
+  it->file_no = (uint16_t) rec->file_no;
+  it->type = (int8_t) rec->type;
+  *item = it;
+  return true;
+}
+
+bool
+ehl_cases_merge (ehl_cases *dst, ehl_cases *src)
+{
+  bool ok = true;
+  for (size_t i = 0; i < src->n; i++)
+    {
+      struct ehl_case *from = src->list[i];
+      struct ehl_case *to = ehl_cases_case (dst, from->id);
+      if (!to)
+        {
+          ok = false;
+          break;
+        }
+      for (size_t j = 0; j < from->n_items; j++)
+        {
+          if (!reserve (&to->items, &to->cap_items, to->n_items,
+                        sizeof *to->items))
+            {
+              ok = false;
+              break;
+            }
+          to->items[to->n_items++] = from->items[j];
+          from->items[j].json = NULL;
+        }
+      for (size_t j = 0; ok && j < from->n_removed; j++)
+        {
+          if (!reserve (&to->removed, &to->cap_removed, to->n_removed,
+                        sizeof (uint64_t)))
+            ok = false;
+          else
+            to->removed[to->n_removed++] = from->removed[j];
+        }
+      if (!ok)
+        break;
+    }
+  ehl_cases_free (src);
+  return ok;
+}
+
+static int
+cmp_u64 (const void *a, const void *b)
+{
+  uint64_t x = *(const uint64_t *) a, y = *(const uint64_t *) b;
+  return x < y ? -1 : x > y;
+}
+
+static int
+cmp_items (const void *a, const void *b)
+{
+  const struct ehl_item *x = a, *y = b;
+  if (x->day != y->day)
+    return x->day < y->day ? -1 : 1;
+  if (x->file_no != y->file_no)
+    return x->file_no < y->file_no ? -1 : 1;
+  return x->line < y->line ? -1 : x->line > y->line;
+}
+
+static int
+cmp_cases (const void *a, const void *b)
+{
+  return strcmp ((*(struct ehl_case *const *) a)->id,
+                 (*(struct ehl_case *const *) b)->id);
+}
+
+/* Drop the items a supersedes or a void names.  */
+static void
+drop_removed (struct ehl_case *k)
+{
+  if (k->n_removed == 0)
+    return;
+  qsort (k->removed, k->n_removed, sizeof *k->removed, cmp_u64);
+  size_t out = 0;
+  for (size_t i = 0; i < k->n_items; i++)
+    {
+      struct ehl_item *it = &k->items[i];
+      if (bsearch (&it->id, k->removed, k->n_removed, sizeof *k->removed,
+                   cmp_u64))
+        json_decref (it->json);
+      else
+        k->items[out++] = *it;
+    }
+  k->n_items = out;
+}
+
+/* Fold LATER's fields (but "date") into MERGED: items are visited in date
+   order, so the latest-dated record that has a field wins.  */
+static void
+fold_member (json_t *merged, json_t *later)
+{
+  const char *key;
+  json_t *v;
+  json_object_foreach (later, key, v)
+    if (strcmp (key, "date") != 0)
+      json_object_set (merged, key, v);
+}
+
+/* Merge network items with the same name into the earliest one.  Items
+   are compacted in place; on running out of memory the members stay
+   unmerged and false is returned.  */
+static bool
+merge_network (struct ehl_case *k)
+{
+  ehl_strmap *first = NULL;     /* name -> 1 + index of its merged item */
+  size_t out = 0;
+  bool ok = true;
+  for (size_t i = 0; i < k->n_items; i++)
+    {
+      struct ehl_item *it = &k->items[i];
+      const char *name = it->type == EHL_T_NETWORK && it->json
+                         ? ehl_get_str (it->json, "name") : NULL;
+      size_t at = 0;
+      if (name && ok && !first && !(first = ehl_strmap_new ()))
+        ok = false;
+      if (name && ok)
+        at = (size_t) (uintptr_t) ehl_strmap_get (first, name);
+      if (at)
+        {
+          struct ehl_item *m = &k->items[at - 1];
+          /* Merge into a copy: the caller may hold the record too.  */
+          json_t *copy = json_copy (m->json);
+          if (copy)
+            {
+              json_decref (m->json);
+              m->json = copy;
+              fold_member (m->json, it->json);
+              json_decref (it->json);
+              continue;
+            }
+          ok = false;
+        }
+      else if (name && ok
+               && !ehl_strmap_put (first, name, (void *) (uintptr_t) (out + 1)))
+        ok = false;
+      k->items[out++] = *it;
+    }
+  k->n_items = out;
+  ehl_strmap_free (first);
+  return ok;
+}
+
+bool
+ehl_cases_resolve (ehl_cases *c)
+{
+  bool ok = true;
+  for (size_t i = 0; i < c->n; i++)
+    {
+      struct ehl_case *k = c->list[i];
+      drop_removed (k);
+      qsort (k->items, k->n_items, sizeof *k->items, cmp_items);
+      ok &= merge_network (k);
+    }
+  qsort (c->list, c->n, sizeof *c->list, cmp_cases);
+  return ok;
+}
+
+size_t
+ehl_cases_count (const ehl_cases *c)
+{
+  return c->n;
+}
+
+struct ehl_case *
+ehl_cases_at (const ehl_cases *c, size_t i)
+{
+  return i < c->n ? c->list[i] : NULL;
+}
+
+const char *
+ehl_item_file (const ehl_cases *c, const struct ehl_item *item)
+{
+  if (c->nfiles == 0)
+    return "<stdin>";
+  return item->file_no < c->nfiles ? c->files[item->file_no] : "?";
+}

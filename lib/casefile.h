@@ -1,0 +1,82 @@
+/* casefile.h - the case-file view (DESIGN.md section 2, "Meaning"):
+   records grouped by case, with supersedes and void applied and network
+   members merged by name.  Built in one streaming pass: the caller adds
+   each record it read and keeps only what it needs of it, so memory grows
+   with what the cases need, not with the input.  */
+#ifndef EHLOG_CASEFILE_H
+#define EHLOG_CASEFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "contract.h"
+#include "date.h"
+#include "record.h"
+
+/* One counted record of a case.  */
+struct ehl_item
+{
+  json_t *json;                 /* what the caller kept (owned), or NULL */
+  uint64_t mask;                /* the caller's own flags */
+  uint64_t id;                  /* the record id, as a number */
+  ehl_day day;
+  uint32_t line;
+  uint16_t file_no;             /* index of the file among the operands */
+  int8_t type;                  /* enum ehl_type */
+};
+
+struct ehl_case
+{
+  const char *id;               /* the case identifier */
+  struct ehl_item *items;       /* after resolve: counted, by date */
+  size_t n_items, cap_items;
+  uint64_t *removed;            /* ids named by supersedes or void */
+  size_t n_removed, cap_removed;
+  void *user;                   /* the caller's per-case state */
+};
+
+typedef struct ehl_cases ehl_cases;
+
+#define EHL_NO_DAY INT32_MAX
+
+/* An empty set of cases.  Records dated after AS_OF (EHL_NO_DAY: none)
+   are ignored, corrections included: the files as they stood that day.
+   FILES are the operand names, for ehl_item_file.  */
+ehl_cases *ehl_cases_new (ehl_day as_of, char *const *files, int nfiles);
+
+/* Note REC, a valid record, in its case.  Its supersedes or void target
+   is remembered.  If KEEP, an item is added and returned in *ITEM for the
+   caller to fill in (json, mask); else *ITEM is NULL.  Returns false only
+   if memory ran out.  */
+bool ehl_cases_add (ehl_cases *c, const struct ehl_record *rec, bool keep,
+                    struct ehl_item **item);
+
+/* The case named ID, created if new (NULL if memory ran out).  */
+struct ehl_case *ehl_cases_case (ehl_cases *c, const char *id);
+
+/* Move everything of SRC into DST (for merging per-thread views); SRC is
+   freed.  */
+bool ehl_cases_merge (ehl_cases *dst, ehl_cases *src);
+
+/* Apply supersedes and void, order each case's items by date (ties: by
+   file, then line) and merge network members by name: one item per
+   person, dated by their earliest record, every other field from the
+   latest-dated record that has it.  Network items must have been kept
+   with their json.  Then the cases, sorted by identifier.  */
+bool ehl_cases_resolve (ehl_cases *c);
+
+size_t ehl_cases_count (const ehl_cases *c);
+struct ehl_case *ehl_cases_at (const ehl_cases *c, size_t i);
+
+/* The file name of ITEM.  */
+const char *ehl_item_file (const ehl_cases *c, const struct ehl_item *item);
+
+/* Record id text <-> number.  */
+bool ehl_id_parse (const char *hex, uint64_t *out);
+void ehl_id_format (uint64_t id, char out[17]);
+
+void ehl_cases_free (ehl_cases *c);
+
+#endif

@@ -1,0 +1,174 @@
+/* cli.c - start-up, diagnostics and the end of every ehlog program.  */
+#include <config.h>
+
+#include "cli.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "close-stream.h"
+#include "progname.h"
+
+/* Set when a reader closed our output pipe.  Output stops quietly then:
+   a consumer like "head -1" is entitled to stop reading.  */
+static volatile sig_atomic_t pipe_closed;
+
+/* The program's name without its directory.  */
+static const char *prog = "ehlog";
+
+static void
+note_pipe_closed (int sig)
+{
+  (void) sig;
+  pipe_closed = 1;
+}
+
+void
+ehl_cli_init (int argc, char **argv)
+{
+  (void) argc;
+  set_program_name (argv[0]);
+  const char *slash = strrchr (argv[0], '/');
+  prog = slash ? slash + 1 : argv[0];
+  setlocale (LC_ALL, "");
+  /* Numbers in records are always written and read in the C convention,
+     whatever the user's locale says about decimal points.  */
+  setlocale (LC_NUMERIC, "C");
+
+  struct sigaction sa;
+  memset (&sa, 0, sizeof sa);
+  sa.sa_handler = note_pipe_closed;
+  sigemptyset (&sa.sa_mask);
+  sigaction (SIGPIPE, &sa, NULL);
+}
+
+const char *
+ehl_program (void)
+{
+  return prog;
+}
+
+static void
+vwarn_to (FILE *out, const char *file, long line, const char *fmt, va_list ap)
+{
+  if (out == stderr)
+    fflush (stdout);
+  fprintf (out, "%s: ", ehl_program ());
+  if (file)
+    {
+      if (line > 0)
+        fprintf (out, "%s:%ld: ", file, line);
+      else
+        fprintf (out, "%s: ", file);
+    }
+  vfprintf (out, fmt, ap);
+  fputc ('\n', out);
+}
+
+static void
+vwarn_at (const char *file, long line, const char *fmt, va_list ap)
+{
+  vwarn_to (stderr, file, line, fmt, ap);
+}
+
+void
+ehl_warn_to (FILE *out, const char *file, long line, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  vwarn_to (out, file, line, fmt, ap);
+  va_end (ap);
+}
+
+void
+ehl_warn (const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  vwarn_at (NULL, 0, fmt, ap);
+  va_end (ap);
+}
+
+void
+ehl_warn_at (const char *file, long line, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  vwarn_at (file, line, fmt, ap);
+  va_end (ap);
+}
+
+int
+ehl_usage_error (void)
+{
+  fprintf (stderr, "Try '%s --help' for more information.\n", ehl_program ());
+  return EHL_EXIT_TROUBLE;
+}
+
+int
+ehl_usage_fail (const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  vwarn_at (NULL, 0, fmt, ap);
+  va_end (ap);
+  return ehl_usage_error ();
+}
+
+void
+ehl_print_version (void)
+{
+  printf ("%s (ehlog) %s\n", ehl_program (), PACKAGE_VERSION);
+  fputs ("License: MIT.\n"
+         "This is free software: you are free to change and redistribute it.\n"
+         "There is NO WARRANTY, to the extent permitted by law.\n", stdout);
+}
+
+void
+ehl_print_help_tail (void)
+{
+  fputs ("      --help     display this help and exit\n"
+         "      --version  output version information and exit\n", stdout);
+  printf ("\nExit status: 0 success, 1 findings (where the manual says so),"
+          " 2 trouble.\nSee %s(1) and ehlog(7) for the full manual.\n",
+          ehl_program ());
+}
+
+bool
+ehl_stdout_failed (void)
+{
+  return pipe_closed || ferror (stdout);
+}
+
+int
+ehl_finish (int status)
+{
+  if (close_stream (stdout) != 0 && !pipe_closed && errno != EPIPE)
+    {
+      int err = errno;
+      if (err)
+        ehl_warn ("write error: %s", strerror (err));
+      else
+        ehl_warn ("write error");
+      return EHL_EXIT_TROUBLE;
+    }
+  return status;
+}
+
+bool
+ehl_parse_count (const char *s, long *out)
+{
+  char *end;
+  if (!s || !*s || *s == '-' || *s == '+')
+    return false;
+  errno = 0;
+  long v = strtol (s, &end, 10);
+  if (errno || *end || v < 0)
+    return false;
+  *out = v;
+  return true;
+}

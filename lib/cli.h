@@ -1,0 +1,74 @@
+/* cli.h - conventions every ehlog program shares: start-up, diagnostics,
+   --help/--version, exit statuses, closing standard output.  */
+#ifndef EHLOG_CLI_H
+#define EHLOG_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* Exit statuses (DESIGN.md).  */
+enum
+{
+  EHL_EXIT_OK = 0,          /* success */
+  EHL_EXIT_FOUND = 1,       /* ran fine, but found shortfalls */
+  EHL_EXIT_TROUBLE = 2      /* usage, input or output error */
+};
+
+/* Set the program name and locale.  Call first in main.  */
+void ehl_cli_init (int argc, char **argv);
+
+/* The program name without directory, for messages.  */
+const char *ehl_program (void);
+
+/* "prog: message" on stderr.  */
+void ehl_warn (const char *fmt, ...)
+  __attribute__ ((format (printf, 1, 2)));
+
+/* "prog: FILE:LINE: message" on stderr (LINE omitted when 0).  FILE is
+   the name the user gave ("-" is shown as "-").  */
+void ehl_warn_at (const char *file, long line, const char *fmt, ...)
+  __attribute__ ((format (printf, 3, 4)));
+
+/* Like ehl_warn_at, to OUT instead of stderr.  */
+void ehl_warn_to (FILE *out, const char *file, long line, const char *fmt, ...)
+  __attribute__ ((format (printf, 4, 5)));
+
+/* "Try 'prog --help' for more information." on stderr; returns
+   EHL_EXIT_TROUBLE so a caller can write return ehl_usage_error ();  */
+int ehl_usage_error (void);
+
+/* Like ehl_usage_error, after "prog: MESSAGE".  */
+int ehl_usage_fail (const char *fmt, ...)
+  __attribute__ ((format (printf, 1, 2)));
+
+/* Print "prog (ehlog) VERSION" and the licence lines on stdout.  */
+void ehl_print_version (void);
+
+/* Print the common tail of --help: the shared options and where to
+   report bugs / read more.  */
+void ehl_print_help_tail (void);
+
+/* Flush and close standard output, report a write error, and return the
+   program's final status: STATUS, or EHL_EXIT_TROUBLE if output failed.
+   A reader that closed the pipe early (EPIPE) is not an error.  Call as
+   "return ehl_finish (status);" at the end of main.  */
+int ehl_finish (int status);
+
+/* True when standard output has already failed with an error other than
+   EPIPE; long-running loops may stop early.  */
+bool ehl_stdout_failed (void);
+
+/* Parse a non-negative decimal number option value; false if not one.  */
+bool ehl_parse_count (const char *s, long *out);
+
+/* Standard long option codes shared by every program.  */
+enum
+{
+  EHL_OPT_HELP = 0x1000,
+  EHL_OPT_VERSION
+};
+#define EHL_COMMON_LONG_OPTIONS \
+  { "help", no_argument, NULL, EHL_OPT_HELP }, \
+  { "version", no_argument, NULL, EHL_OPT_VERSION }
+
+#endif

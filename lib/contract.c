@@ -1,0 +1,544 @@
+/* contract.c - the record contract (DESIGN.md section 2) as tables, and
+   the validator that walks them.  To change the contract, change the
+   tables: nothing else in ehlog spells out which fields a type has.  */
+#include <config.h>
+
+#include "contract.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "date.h"
+
+#define V(...) (const char *const[]) { __VA_ARGS__, NULL }
+#define F(...) (const struct ehl_field[]) { __VA_ARGS__, { NULL } }
+
+/* Shorthands for table rows: name, required.  */
+#define STR(n, r)        { n, EHL_K_STRING, r, NULL, NULL, 0 }
+#define BOOL(n)          { n, EHL_K_BOOL, false, NULL, NULL, 0 }
+#define DATE(n, r)       { n, EHL_K_DATE, r, NULL, NULL, 0 }
+#define ENUM(n, r, v)    { n, EHL_K_ENUM, r, v, NULL, 0 }
+#define ID(n, r)         { n, EHL_K_ID, r, NULL, NULL, 0 }
+#define STRS(n, r, min)  { n, EHL_K_STRINGS, r, NULL, NULL, min }
+#define ENUMS(n, v)      { n, EHL_K_ENUMS, false, v, NULL, 0 }
+#define OBJ(n, r, s)     { n, EHL_K_OBJECT, r, NULL, s, 0 }
+#define OBJS(n, r, s, m) { n, EHL_K_OBJECTS, r, NULL, s, m }
+#define DOMAINS(n)       { n, EHL_K_DOMAINS, false, NULL, NULL, 0 }
+
+const char *const ehl_domains[] = {
+  "harm", "worry_statement", "complicating_factors", "existing_strengths",
+  "existing_safety", "goals", "next_steps", NULL
+};
+
+#define TECHNIQUES V("appreciative_inquiry", "ears", "relationship_questions", \
+                     "exception_questions", "coping_questions", \
+                     "scaling_questions")
+
+static const struct ehl_field envelope[] = {
+  ENUM ("type", true, NULL),    /* checked against the type table */
+  { "case", EHL_K_CASE, true, NULL, NULL, 0 },
+  DATE ("date", true),
+  ID ("id", false),
+  STR ("by", false),
+  STR ("child", false),
+  ID ("supersedes", false),
+  { NULL }
+};
+
+static const struct ehl_field open_fields[] = {
+  OBJS ("children", true, F (STR ("ref", true), STR ("name", false),
+                             DATE ("dob", false)), 1),
+  STR ("service", false), STR ("team", false), STR ("lead", false),
+  { NULL }
+};
+
+static const struct ehl_field contact_fields[] = {
+  ENUM ("mode", true, V ("phone", "visit", "office", "virtual", "meeting")),
+  STRS ("with", false, 0),
+  BOOL ("checked_plan"), BOOL ("network_discussed"),
+  DOMAINS ("domains"),
+  ENUMS ("techniques", TECHNIQUES),
+  STR ("summary", false),
+  { NULL }
+};
+
+static const struct ehl_field conversation_fields[] = {
+  OBJ ("child", true, F (STR ("name", true), DATE ("dob", false),
+                         STR ("ref", false))),
+  STR ("practitioner", true), STR ("role", false), STR ("service", true),
+  ENUM ("participants", true, V ("child", "parent", "both")),
+  OBJS ("people", false, F (STR ("name", false),
+                            STR ("relationship", false)), 0),
+  OBJ ("houses", false, F (STRS ("worries", false, 0),
+                           STRS ("good_things", false, 0),
+                           STRS ("dreams", false, 0))),
+  STRS ("worried", false, 0), STRS ("going_well", false, 0),
+  STRS ("needs_to_happen", false, 0),
+  STR ("family_next_steps", false),
+  ENUM ("next_step", true, V ("early_help_assessment", "single_agency_support",
+                              "signpost", "request_for_support",
+                              "consult_early_help_support",
+                              "no_further_action", "other")),
+  STR ("next_step_detail", true),
+  { NULL }
+};
+
+static const struct ehl_field scale_fields[] = {
+  ENUM ("scale", true, V ("situation", "safety", "wellbeing", "worry", "goal")),
+  { "score", EHL_K_SCORE, true, NULL, NULL, 0 },
+  ENUM ("rater", true, V ("child", "parent", "carer", "family", "network",
+                          "practitioner", "professional", "manager")),
+  STR ("rater_name", false), STR ("question", false), ID ("about", false),
+  ENUM ("context", false, V ("conversation", "assessment", "meeting",
+                             "supervision", "review", "closure")),
+  { NULL }
+};
+
+static const struct ehl_field network_fields[] = {
+  STR ("name", true), STR ("relationship", false),
+  ENUM ("category", false, V ("family", "friend", "community", "professional")),
+  DATE ("spoken_to", false),
+  ENUM ("status", false, V ("active", "withdrawn")),
+  { NULL }
+};
+
+static const struct ehl_field meeting_fields[] = {
+  ENUM ("kind", true, V ("network", "taf", "review_network", "other")),
+  STRS ("attendees", false, 0), BOOL ("plan_shared"),
+  STR ("not_required", false), STR ("notes", false),
+  { NULL }
+};
+
+static const struct ehl_field assessment_fields[] = {
+  ENUM ("status", true, V ("started", "shared", "finalised")),
+  DOMAINS ("domains"),
+  { NULL }
+};
+
+static const struct ehl_field plan_fields[] = {
+  STRS ("who", true, 1),
+  OBJS ("actions", false, F (STR ("what", true), STR ("how", false),
+                             STR ("who", false), STR ("when", false)), 0),
+  BOOL ("with_network"), BOOL ("review"), BOOL ("family_version"),
+  { NULL }
+};
+
+static const struct ehl_field statement_fields[] = {
+  ENUM ("kind", true, V ("worry", "wellbeing_goal", "safety_goal")),
+  STR ("text", true), BOOL ("with_family"), ID ("answers", false),
+  { NULL }
+};
+
+static const struct ehl_field document_fields[] = {
+  ENUM ("kind", true, V ("three_houses", "mapping", "words_and_pictures",
+                         "harm_matrix", "ecomap", "genogram", "family_plan",
+                         "direct_work", "other")),
+  STR ("title", false), STR ("path", false),
+  { "sha256", EHL_K_SHA256, false, NULL, NULL, 0 },
+  BOOL ("with_network"), BOOL ("final"), DATE ("child_copy", false),
+  ENUMS ("trigger", V ("many_worries", "professional_anxiety", "disagreement",
+                       "threshold")),
+  { NULL }
+};
+
+static const struct ehl_field supervision_fields[] = {
+  ENUM ("kind", true, V ("individual", "group", "oversight")),
+  STR ("manager", false),
+  ENUMS ("flags", V ("threshold_concern", "professional_disagreement",
+                     "professional_anxiety", "words_and_pictures_needed")),
+  ENUMS ("techniques", TECHNIQUES),
+  STR ("note", false),
+  { NULL }
+};
+
+static const struct ehl_field close_fields[] = {
+  ENUM ("reason", true, V ("needs_met", "single_agency", "stepped_up",
+                           "family_withdrew", "moved_away", "other")),
+  { NULL }
+};
+
+static const struct ehl_field void_fields[] = {
+  ID ("target", true), STR ("reason", true),
+  { NULL }
+};
+
+static const struct
+{
+  const char *name;
+  const struct ehl_field *fields;
+} types[EHL_T_COUNT] = {
+  { "open", open_fields },
+  { "contact", contact_fields },
+  { "conversation", conversation_fields },
+  { "scale", scale_fields },
+  { "network", network_fields },
+  { "meeting", meeting_fields },
+  { "assessment", assessment_fields },
+  { "plan", plan_fields },
+  { "statement", statement_fields },
+  { "document", document_fields },
+  { "supervision", supervision_fields },
+  { "close", close_fields },
+  { "void", void_fields },
+};
+
+const struct ehl_field *
+ehl_type_fields (enum ehl_type type)
+{
+  return type >= 0 && type < EHL_T_COUNT ? types[type].fields : NULL;
+}
+
+const struct ehl_field *
+ehl_envelope_fields (void)
+{
+  return envelope;
+}
+
+static const struct ehl_field *
+find_field (const struct ehl_field *fields, const char *name)
+{
+  for (; fields && fields->name; fields++)
+    if (strcmp (fields->name, name) == 0)
+      return fields;
+  return NULL;
+}
+
+const struct ehl_field *
+ehl_field_lookup (enum ehl_type type, const char *name)
+{
+  const struct ehl_field *f = find_field (ehl_type_fields (type), name);
+  return f ? f : find_field (envelope, name);
+}
+
+enum ehl_type
+ehl_type_from_name (const char *name)
+{
+  if (name)
+    for (int t = 0; t < EHL_T_COUNT; t++)
+      if (strcmp (types[t].name, name) == 0)
+        return (enum ehl_type) t;
+  return EHL_T_UNKNOWN;
+}
+
+const char *
+ehl_type_name (enum ehl_type type)
+{
+  return type >= 0 && type < EHL_T_COUNT ? types[type].name : NULL;
+}
+
+static bool
+is_hex_string (const char *s, size_t len)
+{
+  if (strlen (s) != len)
+    return false;
+  for (; *s; s++)
+    if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
+      return false;
+  return true;
+}
+
+bool
+ehl_record_id_valid (const char *s)
+{
+  return s && is_hex_string (s, 16);
+}
+
+bool
+ehl_case_id_valid (const char *s)
+{
+  size_t n = 0;
+  if (!s)
+    return false;
+  for (; s[n]; n++)
+    {
+      char c = s[n];
+      if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')
+            || (c >= '0' && c <= '9') || strchr ("-_./:", c)))
+        return false;
+    }
+  return n >= 1 && n <= 64;
+}
+
+/* ---- validation ---- */
+
+struct checker
+{
+  unsigned flags;
+  ehl_problem_fn *fn;
+  void *ctx;
+  int problems;
+};
+
+static void
+problem (struct checker *ck, const char *path, const char *fmt, const char *arg)
+{
+  char msg[256];
+  snprintf (msg, sizeof msg, fmt, arg ? arg : "");
+  ck->problems++;
+  ck->fn (ck->ctx, path, msg);
+}
+
+static bool
+in_list (const char *const *values, const char *s)
+{
+  for (; *values; values++)
+    if (strcmp (*values, s) == 0)
+      return true;
+  return false;
+}
+
+static const char *
+json_kind_name (const json_t *v)
+{
+  switch (json_typeof (v))
+    {
+    case JSON_OBJECT: return "an object";
+    case JSON_ARRAY: return "an array";
+    case JSON_STRING: return "a string";
+    case JSON_INTEGER: return "an integer";
+    case JSON_REAL: return "a number";
+    case JSON_TRUE: case JSON_FALSE: return "a boolean";
+    default: return "null";
+    }
+}
+
+/* PREFIX.NAME (or NAME at the top) into OUT; a path too long for OUT is
+   cut short, which only shortens a message.  */
+static void
+join_path (char *out, size_t size, const char *prefix, const char *name)
+{
+  if (snprintf (out, size, "%s%s%s", prefix, *prefix ? "." : "", name)
+      >= (int) size)
+    out[size - 1] = '\0';
+}
+
+static void check_fields (struct checker *ck, json_t *obj,
+                          const struct ehl_field *fields,
+                          const struct ehl_field *fallback,
+                          const char *prefix);
+
+static bool
+expect_type (struct checker *ck, const char *path, json_t *v, json_type want,
+             const char *want_name)
+{
+  if (json_typeof (v) == want)
+    return true;
+  char fmt[128];
+  snprintf (fmt, sizeof fmt, "must be %s, not %%s", want_name);
+  problem (ck, path, fmt, json_kind_name (v));
+  return false;
+}
+
+static void
+check_string_value (struct checker *ck, const char *path,
+                    const struct ehl_field *f, json_t *v)
+{
+  ehl_day day;
+  const char *s = json_string_value (v);
+  switch (f->kind)
+    {
+    case EHL_K_STRING:
+      if (f->required && *s == '\0')
+        problem (ck, path, "must not be empty", NULL);
+      break;
+    case EHL_K_DATE:
+      if (!ehl_date_parse_iso (s, &day))
+        problem (ck, path, "must be a real date written YYYY-MM-DD", NULL);
+      break;
+    case EHL_K_CASE:
+      if (!ehl_case_id_valid (s))
+        problem (ck, path, "must be 1-64 characters from A-Z a-z 0-9 - _ . / :",
+                 NULL);
+      break;
+    case EHL_K_ID:
+      if (!ehl_record_id_valid (s))
+        problem (ck, path, "must be a record id (16 lowercase hex digits)",
+                 NULL);
+      break;
+    case EHL_K_SHA256:
+      if (!is_hex_string (s, 64))
+        problem (ck, path, "must be 64 lowercase hex digits", NULL);
+      break;
+    case EHL_K_ENUM:
+    case EHL_K_ENUMS:
+      if (f->values && !in_list (f->values, s))
+        {
+          /* The value itself is not quoted: it might be a name.  */
+          char expected[512] = "";
+          for (const char *const *p = f->values; *p; p++)
+            {
+              strncat (expected, p == f->values ? "" : " ",
+                       sizeof expected - strlen (expected) - 1);
+              strncat (expected, *p, sizeof expected - strlen (expected) - 1);
+            }
+          problem (ck, path, "must be one of: %s", expected);
+        }
+      break;
+    default:
+      break;
+    }
+}
+
+static void
+check_score (struct checker *ck, const char *path, json_t *v)
+{
+  if (json_is_integer (v))
+    {
+      json_int_t n = json_integer_value (v);
+      if (n < 0 || n > 10)
+        problem (ck, path, "must be an integer from 0 to 10", NULL);
+    }
+  else
+    problem (ck, path, "must be an integer from 0 to 10, not %s",
+             json_kind_name (v));
+}
+
+static void
+check_domains (struct checker *ck, const char *path, json_t *v)
+{
+  const char *key;
+  json_t *text;
+  char sub[256];
+  if (!expect_type (ck, path, v, JSON_OBJECT, "an object"))
+    return;
+  json_object_foreach (v, key, text)
+    {
+      join_path (sub, sizeof sub, path, key);
+      if (!in_list (ehl_domains, key))
+        problem (ck, path, "has a key that is not one of the seven domains"
+                 " (harm worry_statement complicating_factors"
+                 " existing_strengths existing_safety goals next_steps)",
+                 NULL);
+      else if (!json_is_string (text))
+        problem (ck, sub, "must be a string, not %s", json_kind_name (text));
+    }
+}
+
+static void
+check_value (struct checker *ck, const char *path, const struct ehl_field *f,
+             json_t *v)
+{
+  char sub[256];
+  size_t i;
+  json_t *item;
+
+  switch (f->kind)
+    {
+    case EHL_K_BOOL:
+      if (!json_is_boolean (v))
+        problem (ck, path, "must be true or false, not %s", json_kind_name (v));
+      break;
+    case EHL_K_SCORE:
+      check_score (ck, path, v);
+      break;
+    case EHL_K_STRINGS:
+    case EHL_K_ENUMS:
+    case EHL_K_OBJECTS:
+      if (!expect_type (ck, path, v, JSON_ARRAY, "an array"))
+        break;
+      if ((int) json_array_size (v) < f->min_items)
+        problem (ck, path, "must not be empty", NULL);
+      json_array_foreach (v, i, item)
+        {
+          if (snprintf (sub, sizeof sub, "%s[%zu]", path, i) >= (int) sizeof sub)
+            sub[sizeof sub - 1] = '\0';
+          if (f->kind == EHL_K_OBJECTS)
+            {
+              if (expect_type (ck, sub, item, JSON_OBJECT, "an object"))
+                check_fields (ck, item, f->sub, NULL, sub);
+            }
+          else if (expect_type (ck, sub, item, JSON_STRING, "a string"))
+            check_string_value (ck, sub, f, item);
+        }
+      break;
+    case EHL_K_OBJECT:
+      if (expect_type (ck, path, v, JSON_OBJECT, "an object"))
+        check_fields (ck, v, f->sub, NULL, path);
+      break;
+    case EHL_K_DOMAINS:
+      check_domains (ck, path, v);
+      break;
+    default:
+      if (expect_type (ck, path, v, JSON_STRING, "a string"))
+        check_string_value (ck, path, f, v);
+      break;
+    }
+}
+
+/* Check OBJ's members against FIELDS (then FALLBACK, the envelope, for
+   top-level records).  PREFIX is the dotted path of OBJ ("" at top).  */
+static void
+check_fields (struct checker *ck, json_t *obj, const struct ehl_field *fields,
+              const struct ehl_field *fallback, const char *prefix)
+{
+  char path[256];
+  const char *key;
+  json_t *v;
+
+  /* The envelope (FALLBACK) first, then the type's own fields.  */
+  for (int pass = 0; pass < 2; pass++)
+    {
+      const struct ehl_field *set = pass == 0 ? fallback : fields;
+      for (const struct ehl_field *f = set; f && f->name; f++)
+        {
+          /* A type's own field shadows the envelope field of that name
+             (the conversation's "child" object).  */
+          if (pass == 0 && find_field (fields, f->name))
+            continue;
+          if (set == fallback && strcmp (f->name, "type") == 0)
+            continue;           /* checked by the caller */
+          join_path (path, sizeof path, prefix, f->name);
+          v = json_object_get (obj, f->name);
+          if (!v)
+            {
+              if (f->required)
+                problem (ck, path, "is required", NULL);
+              continue;
+            }
+          check_value (ck, path, f, v);
+        }
+    }
+
+  if (ck->flags & EHL_VALIDATE_STRICT)
+    json_object_foreach (obj, key, v)
+      if (!find_field (fields, key) && !find_field (fallback, key))
+        {
+          join_path (path, sizeof path, prefix, key);
+          problem (ck, path, "is not a field of this record type", NULL);
+        }
+}
+
+int
+ehl_validate (json_t *rec, unsigned flags, ehl_problem_fn *fn, void *ctx)
+{
+  struct checker ck = { flags, fn, ctx, 0 };
+  if (!json_is_object (rec))
+    {
+      problem (&ck, "", "not a JSON object", NULL);
+      return ck.problems;
+    }
+
+  json_t *type = json_object_get (rec, "type");
+  enum ehl_type t = EHL_T_UNKNOWN;
+  if (!type)
+    problem (&ck, "type", "is required", NULL);
+  else if (!json_is_string (type))
+    problem (&ck, "type", "must be a string, not %s", json_kind_name (type));
+  else
+    {
+      t = ehl_type_from_name (json_string_value (type));
+      if (t == EHL_T_UNKNOWN && (flags & EHL_VALIDATE_STRICT))
+        problem (&ck, "type", "is not a known record type", NULL);
+    }
+
+  if (t == EHL_T_UNKNOWN)
+    {
+      /* An unknown type (accepted unless strict, and reported above when
+         strict): check the envelope, keep its other fields unjudged.  */
+      ck.flags &= ~EHL_VALIDATE_STRICT;
+      check_fields (&ck, rec, envelope, NULL, "");
+      return ck.problems;
+    }
+  check_fields (&ck, rec, types[t].fields, envelope, "");
+  return ck.problems;
+}

@@ -1,0 +1,198 @@
+/* output.c - records out: to stdout, appended to a case file, or into a
+   file replaced atomically.  */
+#include <config.h>
+
+#include "output.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+enum { DUMP_FLAGS = JSON_COMPACT | JSON_PRESERVE_ORDER };
+
+char *
+ehl_record_line (json_t *rec)
+{
+  return json_dumps (rec, DUMP_FLAGS);
+}
+
+static int
+to_stream (const char *buf, size_t len, void *out)
+{
+  return fwrite (buf, 1, len, out) == len ? 0 : -1;
+}
+
+bool
+ehl_write_record (FILE *out, json_t *rec)
+{
+  return json_dump_callback (rec, to_stream, out, DUMP_FLAGS) == 0
+         && putc ('\n', out) != EOF;
+}
+
+/* write(2) all of BUF in one call; a short write is an error (a record
+   must never be split between two writes).  */
+static bool
+write_whole (int fd, const char *buf, size_t len)
+{
+  ssize_t w;
+  do
+    w = write (fd, buf, len);
+  while (w < 0 && errno == EINTR);
+  if (w >= 0 && (size_t) w != len)
+    errno = ENOSPC;
+  return w >= 0 && (size_t) w == len;
+}
+
+/* Does the non-empty file FD end without a newline?  */
+static bool
+ends_mid_line (int fd, off_t size)
+{
+  char last;
+  return size > 0 && pread (fd, &last, 1, size - 1) == 1 && last != '\n';
+}
+
+static bool
+append_locked (int fd, json_t *const *recs, size_t n)
+{
+  struct stat st;
+  if (fstat (fd, &st) != 0)
+    return false;
+  off_t start = st.st_size;
+  bool ok = true;
+  if (ends_mid_line (fd, start))
+    ok = write_whole (fd, "\n", 1);
+  for (size_t i = 0; ok && i < n; i++)
+    {
+      char *line = ehl_record_line (recs[i]);
+      size_t len = line ? strlen (line) : 0;
+      char *whole = line ? realloc (line, len + 2) : NULL;
+      if (!whole)
+        {
+          free (line);
+          errno = ENOMEM;
+          ok = false;
+          break;
+        }
+      whole[len] = '\n';
+      ok = write_whole (fd, whole, len + 1);
+      free (whole);
+    }
+  if (ok)
+    ok = fsync (fd) == 0;
+  if (!ok)
+    {
+      int err = errno;
+      if (ftruncate (fd, start) == 0)
+        fsync (fd);
+      errno = err;
+    }
+  return ok;
+}
+
+bool
+ehl_append_records (const char *path, json_t *const *recs, size_t n)
+{
+  int fd = open (path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      ehl_warn_at (path, 0, "cannot open for appending: %s", strerror (errno));
+      return false;
+    }
+  int rc;
+  do
+    rc = flock (fd, LOCK_EX);
+  while (rc != 0 && errno == EINTR);
+  bool ok = rc == 0 && append_locked (fd, recs, n);
+  int err = errno;
+  if (close (fd) != 0 && ok)
+    {
+      ok = false;
+      err = errno;
+    }
+  if (!ok)
+    ehl_warn_at (path, 0, "append failed, file left as it was: %s",
+                 strerror (err));
+  return ok;
+}
+
+bool
+ehl_create_file (struct ehl_tmpfile *t, const char *path)
+{
+  memset (t, 0, sizeof *t);
+  size_t len = strlen (path);
+  t->path = strdup (path);
+  t->tmp = malloc (len + sizeof ".XXXXXX" + 1);
+  if (!t->path || !t->tmp)
+    {
+      ehl_warn_at (path, 0, "%s", strerror (ENOMEM));
+      ehl_abandon_file (t);
+      return false;
+    }
+  /* ".NAME.XXXXXX" beside the destination: same file system, so the
+     final rename is atomic.  */
+  const char *slash = strrchr (path, '/');
+  size_t dirlen = slash ? (size_t) (slash - path + 1) : 0;
+  sprintf (t->tmp, "%.*s.%s.XXXXXX", (int) dirlen, path, path + dirlen);
+  int fd = mkstemp (t->tmp);    /* mkstemp creates with mode 0600 */
+  if (fd < 0 || !(t->out = fdopen (fd, "w")))
+    {
+      ehl_warn_at (path, 0, "cannot create: %s", strerror (errno));
+      if (fd >= 0)
+        {
+          close (fd);
+          unlink (t->tmp);
+        }
+      free (t->tmp);
+      t->tmp = NULL;
+      ehl_abandon_file (t);
+      return false;
+    }
+  return true;
+}
+
+bool
+ehl_commit_file (struct ehl_tmpfile *t)
+{
+  bool ok = fflush (t->out) == 0 && !ferror (t->out)
+            && fsync (fileno (t->out)) == 0;
+  int err = errno;
+  if (fclose (t->out) != 0 && ok)
+    {
+      ok = false;
+      err = errno;
+    }
+  t->out = NULL;
+  if (ok && rename (t->tmp, t->path) != 0)
+    {
+      ok = false;
+      err = errno;
+    }
+  if (ok)
+    {
+      free (t->tmp);            /* renamed: nothing left to remove */
+      t->tmp = NULL;
+    }
+  else
+    ehl_warn_at (t->path, 0, "write error, file not replaced: %s",
+                 strerror (err));
+  ehl_abandon_file (t);
+  return ok;
+}
+
+void
+ehl_abandon_file (struct ehl_tmpfile *t)
+{
+  if (t->out)
+    fclose (t->out);
+  if (t->tmp)
+    unlink (t->tmp);
+  free (t->tmp);
+  free (t->path);
+  memset (t, 0, sizeof *t);
+}

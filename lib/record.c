@@ -1,0 +1,302 @@
+/* record.c - the NDJSON reader.  One physical line is one record: lines
+   are read with getline and each is decoded on its own with json_loadb,
+   so line numbers are exact and a bad line cannot swallow the next.  */
+#include <config.h>
+
+#include "record.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define STDIN_NAME "<stdin>"
+
+struct ehl_reader
+{
+  char *const *files;
+  int nfiles;
+  int next_file;                /* index of the next file to open */
+  unsigned mode;
+
+  FILE *in;                     /* current input, NULL between files */
+  const char *name;             /* its name for messages */
+  int file_no;                  /* its index among the operands */
+  long line;                    /* physical line number in it */
+
+  bool ranged;                  /* reading a byte range of one file */
+  long long pos, end;           /* offset of the next line; range end */
+
+  char *buf;
+  size_t cap;
+  FILE *diag;                   /* where diagnostics go */
+  struct ehl_read_stats st;
+};
+
+static ehl_reader *
+reader_alloc (unsigned mode)
+{
+  ehl_reader *r = calloc (1, sizeof *r);
+  if (r)
+    {
+      r->mode = mode;
+      r->diag = stderr;
+      r->end = -1;
+    }
+  return r;
+}
+
+ehl_reader *
+ehl_reader_new (char *const *files, int nfiles, unsigned mode)
+{
+  static char *const stdin_only[] = { (char *) "-" };
+  ehl_reader *r = reader_alloc (mode);
+  if (!r)
+    return NULL;
+  r->files = nfiles > 0 ? files : stdin_only;
+  r->nfiles = nfiles > 0 ? nfiles : 1;
+  return r;
+}
+
+ehl_reader *
+ehl_reader_new_range (const char *file, int file_no, long long start,
+                      long long end, long first_line, unsigned mode)
+{
+  ehl_reader *r = reader_alloc (mode);
+  if (!r)
+    return NULL;
+  r->ranged = true;
+  r->name = file;
+  r->pos = start;
+  r->end = end;
+  r->line = first_line - 1;
+  r->nfiles = 0;
+  r->file_no = file_no;
+  r->in = fopen (file, "r");
+  if (!r->in || fseeko (r->in, start, SEEK_SET) != 0)
+    {
+      ehl_warn_to (r->diag, file, 0, "%s", strerror (errno));
+      r->st.io_errors++;
+      if (r->in)
+        fclose (r->in);
+      r->in = NULL;
+    }
+  return r;
+}
+
+void
+ehl_reader_divert (ehl_reader *r, FILE *buf)
+{
+  r->diag = buf;
+}
+
+const struct ehl_read_stats *
+ehl_reader_stats (const ehl_reader *r)
+{
+  return &r->st;
+}
+
+/* Open the next named file; false when there are none left.  */
+static bool
+open_next (ehl_reader *r)
+{
+  while (!r->ranged && r->next_file < r->nfiles)
+    {
+      r->file_no = r->next_file;
+      const char *f = r->files[r->next_file++];
+      r->line = 0;
+      if (strcmp (f, "-") == 0)
+        {
+          r->in = stdin;
+          r->name = STDIN_NAME;
+          return true;
+        }
+      r->in = fopen (f, "r");
+      r->name = f;
+      if (r->in)
+        return true;
+      ehl_warn_to (r->diag, f, 0, "%s", strerror (errno));
+      r->st.io_errors++;
+    }
+  return false;
+}
+
+static void
+close_current (ehl_reader *r)
+{
+  if (ferror (r->in))
+    {
+      ehl_warn_to (r->diag, r->name, 0, "read error: %s", strerror (errno));
+      r->st.io_errors++;
+    }
+  if (r->in != stdin)
+    fclose (r->in);
+  else
+    clearerr (stdin);
+  r->in = NULL;
+}
+
+static bool
+is_blank (const char *s, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (!(s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'))
+      return false;
+  return true;
+}
+
+/* jansson's message without its " near 'TEXT'" tail, which would quote
+   the record (perhaps a child's name) back at the user.  */
+static void
+sanitise_json_error (const char *text, char *out, size_t size)
+{
+  snprintf (out, size, "%s", text);
+  char *near = strstr (out, " near ");
+  if (near)
+    *near = '\0';
+}
+
+struct problem_ctx
+{
+  ehl_reader *r;
+  json_t *json;
+};
+
+static void
+report_to (FILE *out, const char *file, long line, json_t *json,
+           const char *field, const char *message)
+{
+  const char *c = ehl_record_case (json);
+  ehl_warn_to (out, file, line, "%s%s%s%s%s", c ? c : "", c ? ": " : "",
+               field, *field ? ": " : "", message);
+}
+
+static void
+reader_problem (void *vctx, const char *field, const char *message)
+{
+  struct problem_ctx *ctx = vctx;
+  report_to (ctx->r->diag, ctx->r->name, ctx->r->line, ctx->json, field,
+             message);
+}
+
+/* Decode one line.  NULL (reported) if it is not a usable record.  */
+static json_t *
+decode_line (ehl_reader *r, const char *text, size_t len, bool at_eof)
+{
+  json_error_t err;
+  json_t *json = json_loadb (text, len, JSON_REJECT_DUPLICATES, &err);
+  if (!json)
+    {
+      char why[JSON_ERROR_TEXT_LENGTH];
+      sanitise_json_error (err.text, why, sizeof why);
+      if (at_eof)
+        ehl_warn_to (r->diag, r->name, r->line,
+                     "truncated last line (no newline at end of file): %s",
+                     why);
+      else
+        ehl_warn_to (r->diag, r->name, r->line,
+                     "not valid JSON (column %d): %s", err.column, why);
+      return NULL;
+    }
+  if (!json_is_object (json))
+    {
+      ehl_warn_to (r->diag, r->name, r->line, "not a JSON object");
+      json_decref (json);
+      return NULL;
+    }
+  if (r->mode & EHL_READ_VALIDATE)
+    {
+      struct problem_ctx ctx = { r, json };
+      unsigned flags = (r->mode & EHL_READ_STRICT) ? EHL_VALIDATE_STRICT : 0;
+      if (ehl_validate (json, flags, reader_problem, &ctx) > 0)
+        {
+          json_decref (json);
+          return NULL;
+        }
+    }
+  return json;
+}
+
+bool
+ehl_reader_next (ehl_reader *r, struct ehl_record *rec)
+{
+  for (;;)
+    {
+      if (!r->in && !open_next (r))
+        return false;
+      if (r->ranged && r->end >= 0 && r->pos >= r->end)
+        {
+          close_current (r);
+          return false;
+        }
+      errno = 0;
+      ssize_t n = getline (&r->buf, &r->cap, r->in);
+      if (n < 0)
+        {
+          close_current (r);
+          if (r->ranged)
+            return false;
+          continue;
+        }
+      r->line++;
+      r->pos += n;
+
+      char *text = r->buf;
+      size_t len = (size_t) n;
+      bool has_newline = len > 0 && text[len - 1] == '\n';
+      if (r->line == 1 && len >= 3 && memcmp (text, "\xEF\xBB\xBF", 3) == 0)
+        {
+          text += 3;            /* a byte-order mark from some editor */
+          len -= 3;
+        }
+      if (is_blank (text, len))
+        continue;
+      r->st.lines++;
+
+      json_t *json = decode_line (r, text, len, !has_newline);
+      if (!json)
+        {
+          r->st.bad++;
+          continue;
+        }
+      r->st.records++;
+      rec->json = json;
+      rec->file = r->name;
+      rec->line = r->line;
+      rec->file_no = r->file_no;
+      rec->type = ehl_type_from_name (ehl_get_str (json, "type"));
+      return true;
+    }
+}
+
+void
+ehl_reader_free (ehl_reader *r)
+{
+  if (!r)
+    return;
+  if (r->in && r->in != stdin)
+    fclose (r->in);
+  free (r->buf);
+  free (r);
+}
+
+void
+ehl_report_problem (const struct ehl_record *rec, const char *field,
+                    const char *message)
+{
+  report_to (stderr, rec->file, rec->line, rec->json, field, message);
+}
+
+const char *
+ehl_record_case (json_t *rec)
+{
+  const char *c = ehl_get_str (rec, "case");
+  return c && ehl_case_id_valid (c) ? c : NULL;
+}
+
+const char *
+ehl_get_str (json_t *rec, const char *name)
+{
+  return json_string_value (json_object_get (rec, name));
+}

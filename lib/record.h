@@ -1,0 +1,77 @@
+/* record.h - reading newline-delimited JSON records, one per physical
+   line, with the file name and line number kept for every record.  */
+#ifndef EHLOG_RECORD_H
+#define EHLOG_RECORD_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <jansson.h>
+
+#include "contract.h"
+
+/* One record as read.  JSON is a new reference: the caller owns it and
+   must json_decref it.  FILE lives as long as the reader.  */
+struct ehl_record
+{
+  json_t *json;
+  const char *file;
+  long line;
+  int file_no;                  /* index of FILE among the operands */
+  enum ehl_type type;           /* EHL_T_UNKNOWN if not a known type */
+};
+
+/* How records are checked as they are read.  */
+enum
+{
+  EHL_READ_RAW = 0,             /* only JSON objects are required */
+  EHL_READ_VALIDATE = 1,        /* records breaking the contract are reported
+                                   and skipped */
+  EHL_READ_STRICT = 2           /* with VALIDATE: unknown fields/types too */
+};
+
+struct ehl_read_stats
+{
+  long lines;                   /* non-blank lines read */
+  long records;                 /* records handed to the caller */
+  long bad;                     /* lines reported and skipped */
+  long io_errors;               /* files that could not be opened or read */
+};
+
+typedef struct ehl_reader ehl_reader;
+
+/* A reader over FILES (NFILES of them; none, or "-", means standard
+   input).  NULL if memory ran out.  */
+ehl_reader *ehl_reader_new (char *const *files, int nfiles, unsigned mode);
+
+/* A reader over bytes [START, END) of one FILE (END < 0: to the end),
+   for splitting a file between threads.  START must be at a line start;
+   the reader counts lines from FIRST_LINE.  */
+ehl_reader *ehl_reader_new_range (const char *file, int file_no,
+                                  long long start, long long end,
+                                  long first_line, unsigned mode);
+
+/* Send diagnostics to BUF (an open memstream) instead of stderr.  */
+void ehl_reader_divert (ehl_reader *r, FILE *buf);
+
+/* Read the next record into REC.  Returns true for a record, false at the
+   end of all input.  Bad lines and unreadable files are reported on
+   stderr as "prog: FILE:LINE: reason" and counted; reading goes on.  */
+bool ehl_reader_next (ehl_reader *r, struct ehl_record *rec);
+
+const struct ehl_read_stats *ehl_reader_stats (const ehl_reader *r);
+
+void ehl_reader_free (ehl_reader *r);
+
+/* Report one problem with record REC: "prog: FILE:LINE: CASE: FIELD: MSG"
+   (the case identifier only when it is valid, so nothing else from the
+   record is ever printed).  */
+void ehl_report_problem (const struct ehl_record *rec, const char *field,
+                         const char *message);
+
+/* The record's "case" if it is a valid case identifier, else NULL.  */
+const char *ehl_record_case (json_t *rec);
+
+/* String member NAME of REC, or NULL.  */
+const char *ehl_get_str (json_t *rec, const char *name);
+
+#endif

@@ -1,0 +1,132 @@
+/* strmap.c - open addressing with linear probing; the table doubles at
+   half full, so probes stay short.  */
+#include <config.h>
+
+#include "strmap.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct slot
+{
+  char *key;
+  size_t hash;
+  void *value;
+};
+
+struct ehl_strmap
+{
+  struct slot *slots;
+  size_t cap;                   /* a power of two */
+  size_t used;
+};
+
+size_t
+ehl_hash_string (const char *s)
+{
+  size_t h = (size_t) 1469598103934665603ULL;
+  for (; *s; s++)
+    h = (h ^ (unsigned char) *s) * (size_t) 1099511628211ULL;
+  return h;
+}
+
+ehl_strmap *
+ehl_strmap_new (void)
+{
+  ehl_strmap *m = calloc (1, sizeof *m);
+  if (!m)
+    return NULL;
+  m->cap = 64;
+  m->slots = calloc (m->cap, sizeof *m->slots);
+  if (!m->slots)
+    {
+      free (m);
+      return NULL;
+    }
+  return m;
+}
+
+void
+ehl_strmap_free (ehl_strmap *m)
+{
+  if (!m)
+    return;
+  for (size_t i = 0; i < m->cap; i++)
+    free (m->slots[i].key);
+  free (m->slots);
+  free (m);
+}
+
+static struct slot *
+find_slot (struct slot *slots, size_t cap, const char *key, size_t hash)
+{
+  size_t i = hash & (cap - 1);
+  while (slots[i].key
+         && !(slots[i].hash == hash && strcmp (slots[i].key, key) == 0))
+    i = (i + 1) & (cap - 1);
+  return &slots[i];
+}
+
+void *
+ehl_strmap_get (const ehl_strmap *m, const char *key)
+{
+  struct slot *s = find_slot (m->slots, m->cap, key, ehl_hash_string (key));
+  return s->key ? s->value : NULL;
+}
+
+static int
+grow (ehl_strmap *m)
+{
+  size_t cap = m->cap * 2;
+  struct slot *slots = calloc (cap, sizeof *slots);
+  if (!slots)
+    return -1;
+  for (size_t i = 0; i < m->cap; i++)
+    if (m->slots[i].key)
+      *find_slot (slots, cap, m->slots[i].key, m->slots[i].hash) = m->slots[i];
+  free (m->slots);
+  m->slots = slots;
+  m->cap = cap;
+  return 0;
+}
+
+const char *
+ehl_strmap_put (ehl_strmap *m, const char *key, void *value)
+{
+  size_t hash = ehl_hash_string (key);
+  struct slot *s = find_slot (m->slots, m->cap, key, hash);
+  if (s->key)
+    {
+      s->value = value;
+      return s->key;
+    }
+  if ((m->used + 1) * 2 > m->cap)
+    {
+      if (grow (m) != 0)
+        return NULL;
+      s = find_slot (m->slots, m->cap, key, hash);
+    }
+  s->key = strdup (key);
+  if (!s->key)
+    return NULL;
+  s->hash = hash;
+  s->value = value;
+  m->used++;
+  return s->key;
+}
+
+size_t
+ehl_strmap_size (const ehl_strmap *m)
+{
+  return m->used;
+}
+
+void
+ehl_strmap_each (const ehl_strmap *m,
+                 void (*fn) (const char *key, void *value, void *ctx),
+                 void *ctx)
+{
+  for (size_t i = 0; i < m->cap; i++)
+    if (m->slots[i].key)
+      fn (m->slots[i].key, m->slots[i].value, ctx);
+}

@@ -1,0 +1,31 @@
+/* strmap.h - a small open-addressing hash map from strings to pointers
+   (case identifiers to per-case state, names to members).  */
+#ifndef EHLOG_STRMAP_H
+#define EHLOG_STRMAP_H
+
+#include <stddef.h>
+
+typedef struct ehl_strmap ehl_strmap;
+
+ehl_strmap *ehl_strmap_new (void);
+/* Free the map (and its copies of the keys; values are the caller's).  */
+void ehl_strmap_free (ehl_strmap *m);
+
+/* The value stored under KEY, or NULL.  */
+void *ehl_strmap_get (const ehl_strmap *m, const char *key);
+
+/* Store VALUE under KEY (copied); replaces any value.  Returns the map's
+   own copy of the key, or NULL if memory ran out.  */
+const char *ehl_strmap_put (ehl_strmap *m, const char *key, void *value);
+
+size_t ehl_strmap_size (const ehl_strmap *m);
+
+/* Call FN for every entry, in no particular order.  */
+void ehl_strmap_each (const ehl_strmap *m,
+                      void (*fn) (const char *key, void *value, void *ctx),
+                      void *ctx);
+
+/* FNV-1a, exposed for callers that hash the same strings again.  */
+size_t ehl_hash_string (const char *s);
+
+#endif

@@ -1,0 +1,26 @@
+/* unit.h - a minimal unit-test harness: CHECK records a failure with its
+   line and goes on; the runner counts the results.  */
+#ifndef EHLOG_UNIT_H
+#define EHLOG_UNIT_H
+
+#include <stdio.h>
+#include <string.h>
+
+static int unit_passed, unit_failed;
+
+#define CHECK(cond) \
+  do { if (cond) unit_passed++; else { unit_failed++; \
+       fprintf (stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, \
+                #cond); } } while (0)
+#define CHECK_STR(got, want) \
+  do { const char *g_ = (got), *w_ = (want); \
+       if (g_ && strcmp (g_, w_) == 0) unit_passed++; else { unit_failed++; \
+       fprintf (stderr, "%s:%d: got \"%s\", want \"%s\"\n", __FILE__, \
+                __LINE__, g_ ? g_ : "(null)", w_); } } while (0)
+
+/* Print "N passed, N failed" for the runner and return the exit status.  */
+#define UNIT_DONE() \
+  (printf ("%d passed, %d failed\n", unit_passed, unit_failed), \
+   unit_failed != 0)
+
+#endif
