@@ -250,6 +250,12 @@ ehl_reader_next (ehl_reader *r, struct ehl_record *rec)
           text += 3;            /* a byte-order mark from some editor */
           len -= 3;
         }
+      /* The line end is not part of the record (and must not shift the
+         column jansson reports).  */
+      if (len > 0 && text[len - 1] == '\n')
+        len--;
+      if (len > 0 && text[len - 1] == '\r')
+        len--;
       if (is_blank (text, len))
         continue;
       r->st.lines++;
