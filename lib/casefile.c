@@ -235,7 +235,7 @@ cmp_cases (const void *a, const void *b)
 static void
 drop_removed (struct ehl_case *k)
 {
-  if (k->n_removed == 0)
+  if (k->n_removed == 0 || k->n_items == 0)
     return;
   qsort (k->removed, k->n_removed, sizeof *k->removed, cmp_u64);
   size_t out = 0;
@@ -315,10 +315,12 @@ ehl_cases_resolve (ehl_cases *c)
     {
       struct ehl_case *k = c->list[i];
       drop_removed (k);
-      qsort (k->items, k->n_items, sizeof *k->items, cmp_items);
+      if (k->n_items > 1)
+        qsort (k->items, k->n_items, sizeof *k->items, cmp_items);
       ok &= merge_network (k);
     }
-  qsort (c->list, c->n, sizeof *c->list, cmp_cases);
+  if (c->n > 1)
+    qsort (c->list, c->n, sizeof *c->list, cmp_cases);
   return ok;
 }
 

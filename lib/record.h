@@ -50,6 +50,10 @@ ehl_reader *ehl_reader_new_range (const char *file, int file_no,
                                   long long start, long long end,
                                   long first_line, unsigned mode);
 
+/* A reader over the open stream IN, shown as NAME in messages (for
+   tests and fuzzing); IN is not closed by the reader.  */
+ehl_reader *ehl_reader_new_stream (FILE *in, const char *name, unsigned mode);
+
 /* Send diagnostics to BUF (an open memstream) instead of stderr.  */
 void ehl_reader_divert (ehl_reader *r, FILE *buf);
 
