@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -395,7 +396,11 @@ edit_form (struct conv *cv)
   if (write_temp_form (template, len, path, sizeof path))
     {
       if (ehl_run_editor (ehl_editor (), path))
-        status = record_edited (cv, path, template, len);
+        {
+          /* An editor that saves a new file may have widened its mode.  */
+          (void) chmod (path, 0600);
+          status = record_edited (cv, path, template, len);
+        }
       else
         {
           ehl_warn ("nothing recorded");

@@ -342,6 +342,20 @@ path_below (const char *path, const char *prefix, char *out, size_t size)
   out[o] = '\0';
 }
 
+/* Was a problem with PATH, or with something in it or around it,
+   reported already?  ("child" is not reported as missing when the
+   child's name could not be stored.)  */
+static bool
+quieted (const struct made *m, const char *path)
+{
+  for (size_t i = 0; i < m->n; i++)
+    if (m->notes[i].kind == NOTE_QUIET
+        && (path_within (path, m->notes[i].path)
+            || path_within (m->notes[i].path, path)))
+      return true;
+  return false;
+}
+
 struct check_ctx
 {
   ehl_maker *mk;
@@ -352,7 +366,7 @@ static void
 on_invalid (void *ctx, const char *field, const char *message)
 {
   struct check_ctx *cc = ctx;
-  if (best_note (cc->m, NOTE_QUIET, field))
+  if (quieted (cc->m, field))
     return;
   const struct note *n = best_note (cc->m, NOTE_SOURCE, field);
   if (!n)

@@ -136,14 +136,14 @@ void ehl_maker_source (ehl_maker *mk, json_t *rec, const char *path,
 
 /* Report a problem now: "prog: SRC: message" (SRC NULL: "prog: message";
    a SRC without a name: "prog: FILE:LINE: message").
-   When REC and PATH are given, validation keeps quiet about PATH later
-   (the value could not even be converted).  */
+   When REC and PATH are given, validation keeps quiet about PATH, what
+   is in it and what holds it (the value could not even be stored).  */
 void ehl_maker_problem (ehl_maker *mk, json_t *rec, const char *path,
                         const struct ehl_source *src, const char *fmt, ...)
   __attribute__ ((format (printf, 5, 6)));
 
-/* Keep validation quiet about PATH of REC (its problem was reported
-   in other words already).  */
+/* Keep validation quiet about PATH of REC, what is in it and what holds
+   it (its problem was reported in other words already).  */
 void ehl_maker_quiet (ehl_maker *mk, json_t *rec, const char *path);
 
 /* The number of problems reported so far.  */
