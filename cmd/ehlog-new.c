@@ -428,7 +428,8 @@ form_gives_back (json_t *conv, const char *text, size_t len)
       ehl_log_build (&log, mk, &env);
       if (ehl_maker_check (mk) == 0)
         {
-          json_t *a = json_copy (conv), *b = json_copy (ehl_maker_record (mk, 0));
+          json_t *a = json_copy (conv);
+          json_t *b = json_copy (ehl_maker_record (mk, 0));
           json_object_del (a, "id");
           json_object_del (b, "id");
           same = json_equal (a, b);

@@ -331,16 +331,6 @@ envelope_part (const struct ehl_log *log, enum ehl_part_id p,
     }
 }
 
-static char *
-trimmed (const char *s, size_t len)
-{
-  while (len && (*s == ' ' || *s == '\t'))
-    s++, len--;
-  while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-    len--;
-  return strndup (s, len);
-}
-
 /* REC's member at FIELD ("houses.worries"), created (an array, or an
    object on the way) when absent.  */
 static json_t *
@@ -375,8 +365,8 @@ build_person (ehl_maker *mk, json_t *conv, const char *text,
   char path[64];
   snprintf (path, sizeof path, "people[%zu]", json_array_size (people));
   const char *eq = strchr (text, '=');
-  char *name = trimmed (text, eq ? (size_t) (eq - text) : strlen (text));
-  char *rel = eq ? trimmed (eq + 1, strlen (eq + 1)) : NULL;
+  char *name = ehl_trimmed (text, eq ? (size_t) (eq - text) : strlen (text));
+  char *rel = eq ? ehl_trimmed (eq + 1, strlen (eq + 1)) : NULL;
   json_t *person = json_object ();
   if (name && *name)
     ehl_maker_set_text (mk, conv, path, person, "name", name, src);
@@ -471,10 +461,11 @@ build_scale (ehl_maker *mk, json_t *conv, const char *text,
       ehl_maker_quiet (mk, rec, "rater");
       return;
     }
-  char *score = trimmed (eq + 1, strlen (eq + 1));
+  char *score = ehl_trimmed (eq + 1, strlen (eq + 1));
   const char *colon = memchr (text, ':', (size_t) (eq - text));
-  char *rater = trimmed (text, (size_t) ((colon ? colon : eq) - text));
-  char *name = colon ? trimmed (colon + 1, (size_t) (eq - colon - 1)) : NULL;
+  char *rater = ehl_trimmed (text, (size_t) ((colon ? colon : eq) - text));
+  char *name = colon ? ehl_trimmed (colon + 1, (size_t) (eq - colon - 1))
+                     : NULL;
   if (score)
     ehl_maker_set_score (mk, rec, "score", rec, "score", score, src);
   if (rater)
@@ -500,8 +491,8 @@ build_attachment (ehl_maker *mk, const char *text,
   ehl_maker_source (mk, rec, "", src);      /* all but the envelope */
   ehl_maker_envelope (mk, rec, env);
   const char *eq = strchr (text, '=');
-  char *kind = eq ? trimmed (text, (size_t) (eq - text)) : NULL;
-  char *path = eq ? trimmed (eq + 1, strlen (eq + 1)) : NULL;
+  char *kind = eq ? ehl_trimmed (text, (size_t) (eq - text)) : NULL;
+  char *path = eq ? ehl_trimmed (eq + 1, strlen (eq + 1)) : NULL;
   if (!kind || !path || !*kind || !*path)
     {
       ehl_maker_problem (mk, rec, "kind", src, "must be KIND=PATH");

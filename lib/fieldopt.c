@@ -158,17 +158,6 @@ ehl_fieldopts_table (const ehl_fieldopts *fo)
 
 /* ---- storing values ---- */
 
-/* S without leading and trailing blanks, as a malloc'd string.  */
-static char *
-trimmed (const char *s, size_t len)
-{
-  while (len && (*s == ' ' || *s == '\t'))
-    s++, len--;
-  while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-    len--;
-  return strndup (s, len);
-}
-
 /* Store ARG, the value of field F, as OBJ's member F->name, converted;
    PATH is where it is in REC.  */
 static void
@@ -207,8 +196,8 @@ set_domain (ehl_maker *mk, json_t *rec, const struct fopt *o,
       ehl_maker_problem (mk, NULL, NULL, src, "must be DOMAIN=TEXT");
       return;
     }
-  char *key = trimmed (arg, (size_t) (eq - arg));
-  char *text = trimmed (eq + 1, strlen (eq + 1));
+  char *key = ehl_trimmed (arg, (size_t) (eq - arg));
+  char *text = ehl_trimmed (eq + 1, strlen (eq + 1));
   json_t *map = member (rec, o->field->name, false);
   if (key && json_object_get (map, key))
     ehl_maker_problem (mk, NULL, NULL, src,
@@ -249,7 +238,7 @@ add_piped_item (ehl_maker *mk, json_t *rec, const struct fopt *o,
   for (; s->name; s++)
     {
       size_t len = strcspn (p, "|");
-      char *part = trimmed (p, len);
+      char *part = ehl_trimmed (p, len);
       if (part && *part)
         set_scalar (mk, rec, path, item, s, part, src);
       free (part);

@@ -502,6 +502,16 @@ ehl_maker_begin (ehl_maker *mk, enum ehl_type type)
 
 /* ---- value helpers ---- */
 
+char *
+ehl_trimmed (const char *s, size_t len)
+{
+  while (len && (*s == ' ' || *s == '\t'))
+    s++, len--;
+  while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+    len--;
+  return strndup (s, len);
+}
+
 bool
 ehl_maker_set_text (ehl_maker *mk, json_t *rec, const char *path,
                     json_t *obj, const char *name, const char *arg,
@@ -573,15 +583,6 @@ static json_t *ordered_object (json_t *obj, const struct ehl_field *fields,
                                const struct ehl_field *envelope,
                                bool id_slot);
 
-static const struct ehl_field *
-field_in (const struct ehl_field *fields, const char *name)
-{
-  for (; fields && fields->name; fields++)
-    if (strcmp (fields->name, name) == 0)
-      return fields;
-  return NULL;
-}
-
 static json_t *
 ordered_domains (json_t *map)
 {
@@ -630,7 +631,7 @@ ordered_object (json_t *obj, const struct ehl_field *fields,
 
   for (const struct ehl_field *f = envelope; ok && f && f->name; f++)
     {
-      if (field_in (fields, f->name))
+      if (ehl_field_find (fields, f->name))
         continue;               /* the type's own field of that name */
       if ((v = json_object_get (obj, f->name)))
         ok = json_object_set_new (out, f->name, ordered_value (v, f)) == 0;

@@ -154,6 +154,10 @@ int ehl_maker_problems (const ehl_maker *mk);
 void ehl_maker_link (ehl_maker *mk, json_t *rec, const char *field,
                      json_t *target);
 
+/* The LEN bytes of S without leading and trailing blanks (spaces and
+   tabs), in a malloc'd string; NULL if memory ran out.  */
+char *ehl_trimmed (const char *s, size_t len);
+
 /* Store the string ARG as OBJ's member NAME (appended, when OBJ is an
    array); a string that is not valid UTF-8 is a problem of SRC.  */
 bool ehl_maker_set_text (ehl_maker *mk, json_t *rec, const char *path,

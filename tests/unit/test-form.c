@@ -69,7 +69,8 @@ test_values (void)
 static void
 test_bom_crlf (void)
 {
-  static const char text[] = "\xef\xbb\xbf" "case: EH-1\r\nchild: Zo\xc3\xab\r\n";
+  static const char text[] =
+    "\xef\xbb\xbf" "case: EH-1\r\nchild: Zo\xc3\xab\r\n";
   struct ehl_log log;
   CHECK (parse (text, sizeof text - 1, &log) == 0);
   CHECK_STR (ehl_log_first (&log, EHL_P_CASE), "EH-1");

@@ -23,7 +23,8 @@ check_line (json_t *rec, const char *want)
 static void
 test_order (void)
 {
-  json_t *rec = json_loads ("{\"actions\":[{\"when\":\"soon\",\"what\":\"w\"}],"
+  json_t *rec = json_loads ("{\"actions\":[{\"when\":\"soon\","
+                            "\"what\":\"w\"}],"
                             "\"who\":[\"a\"],\"by\":\"x\",\"extra\":1,"
                             "\"date\":\"2021-01-01\",\"case\":\"C\","
                             "\"type\":\"plan\"}", 0, NULL);
@@ -125,7 +126,8 @@ test_problems (void)
              "ehlog: --case: given more than once\n"
              "ehlog: --date: must be a real date, YYYY-MM-DD or DD/MM/YYYY\n"
              "ehlog: form.txt:7: scale: must be a whole number from 0 to 10\n"
-             "ehlog: --case: must be 1-64 characters from A-Z a-z 0-9 - _ . / :\n"
+             "ehlog: --case: must be 1-64 characters from"
+             " A-Z a-z 0-9 - _ . / :\n"
              "ehlog: form.txt:7: scale: scale: is required\n"
              "ehlog: form.txt:7: scale: rater: must be one of: child parent"
              " carer family network practitioner professional manager\n");
@@ -136,7 +138,8 @@ static void
 test_fieldopts (void)
 {
   static const struct ehl_opt_name names[] = {
-    { "children.ref", "child-ref" }, { "children.name", "child" }, { NULL, NULL }
+    { "children.ref", "child-ref" }, { "children.name", "child" },
+    { NULL, NULL }
   };
   ehl_fieldopts *fo = ehl_fieldopts_new (EHL_T_OPEN, names, 0x4000);
   const struct option *t = ehl_fieldopts_table (fo);
