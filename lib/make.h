@@ -13,21 +13,30 @@
    the -a FILE in one transaction.  Nothing is written when anything is
    wrong.
 
-   Typical use (the fields themselves usually come from fieldopt.h):
+   Typical use, with the type's field options derived from the contract
+   (fieldopt.h):
 
      ehl_maker *mk = ehl_maker_new ();
      json_t *rec = ehl_maker_begin (mk, EHL_T_SCALE);
+     ehl_fieldopts *fo = ehl_fieldopts_new (EHL_T_SCALE, NULL, 0x1400);
+     const struct option *tables[] = {
+       own_options, ehl_fieldopts_table (fo), ehl_maker_options
+     };
+     struct option *longopts = ehl_options_join (tables, 3);
      while ((c = getopt_long (argc, argv, "a:", longopts, NULL)) != -1)
-       if (ehl_maker_option (mk, c, optarg))
-         continue;                       (an envelope option or -a)
-       else ...                          (the program's own options)
+       if (ehl_maker_option (mk, c, optarg)
+           || ehl_fieldopts_apply (fo, mk, rec, c, optarg))
+         continue;                  (an envelope option, -a, or a field)
+       else ...                     (the program's own options)
      ehl_maker_envelope (mk, rec, ehl_maker_env (mk));
+     ehl_fieldopts_register (fo, mk, rec);
      int status = ehl_maker_finish (mk) ? EHL_EXIT_OK : EHL_EXIT_TROUBLE;
-     ehl_maker_free (mk);
+     free (longopts), ehl_fieldopts_free (fo), ehl_maker_free (mk);
      return ehl_finish (status);
 
    Problems are printed as "prog: SOURCE: message", SOURCE being
-   "--option" or "FILE:LINE: key"; a message never quotes a value.
+   "--option" or "FILE:LINE: key"; a message never quotes a value (the
+   path of a file that cannot be read aside).
    Strings handed to the maker (sources, option arguments) are borrowed:
    they must live until ehl_maker_finish.  */
 #ifndef EHLOG_MAKE_H
