@@ -752,7 +752,7 @@ put_cell (struct row *r, size_t i)
     return;
   if (col->role == ROLE_NAMELESS)
     {
-      snprintf (msg, sizeof msg, "column %s has no name, but text in this row",
+      snprintf (msg, sizeof msg, "column %s has no name, but has text here",
                 column_label (i, label));
       row_problem (r, "", msg);
       return;
@@ -797,13 +797,14 @@ numbered_to_list (struct row *r, json_t *obj, const struct ehl_field *f,
   size_t n = json_object_size (numbered);
   for (size_t i = 0; i < n; i++)
     {
-      char key[24], where[160];
+      char key[24], why[160];
       snprintf (key, sizeof key, "%zu", i);
       json_t *item = json_object_get (numbered, key);
       if (!item)
         {
-          snprintf (where, sizeof where, "%s[%zu]", path, i);
-          row_problem (r, where, "is empty, but a later item has cells");
+          snprintf (why, sizeof why, "item %zu has no cells, but a later item"
+                    " has", i);
+          row_problem (r, path, why);
           break;
         }
       json_array_append (list, item);

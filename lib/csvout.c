@@ -219,7 +219,6 @@ struct column_node
 {
   const char *name;             /* the map's copy */
   struct column_node *prev, *next;
-  unsigned long seen_in;        /* the last record that gave it */
 };
 
 struct ehl_columns
@@ -230,7 +229,7 @@ struct ehl_columns
   const char **names;           /* the last ehl_columns_names answer */
   char **pending;               /* the names of the record being added */
   size_t npending, cap;
-  unsigned long records;        /* records added */
+  char *clash;                  /* a name the last record gave twice */
 };
 
 ehl_columns *
@@ -272,7 +271,6 @@ insert_column (ehl_columns *c, const char *name, struct column_node *next)
       free (node);
       return NULL;
     }
-  node->seen_in = 0;
   node->next = next;
   node->prev = next ? next->prev : c->tail;
   *(node->prev ? &node->prev->next : &c->head) = node;
@@ -281,10 +279,33 @@ insert_column (ehl_columns *c, const char *name, struct column_node *next)
   return node;
 }
 
+static int
+compare_names (const void *a, const void *b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+/* A name the pending names hold twice, or NULL.  */
+static const char *
+repeated_name (ehl_columns *c)
+{
+  char **sorted = malloc (c->npending * sizeof *sorted);
+  const char *twice = NULL;
+  if (!sorted)
+    return NULL;
+  memcpy (sorted, c->pending, c->npending * sizeof *sorted);
+  qsort (sorted, c->npending, sizeof *sorted, compare_names);
+  for (size_t i = 1; !twice && i < c->npending; i++)
+    if (strcmp (sorted[i - 1], sorted[i]) == 0)
+      twice = sorted[i];
+  free (sorted);
+  return twice;
+}
+
 /* Place the pending names, last first, so that each new one can go just
    before the name that follows it in the record.  */
 static bool
-place_pending (ehl_columns *c, const char **clash)
+place_pending (ehl_columns *c)
 {
   struct column_node *next = NULL;
   for (size_t i = c->npending; i-- > 0;)
@@ -292,12 +313,6 @@ place_pending (ehl_columns *c, const char **clash)
       struct column_node *node = ehl_strmap_get (c->map, c->pending[i]);
       if (!node && !(node = insert_column (c, c->pending[i], next)))
         return false;
-      if (node->seen_in == c->records)
-        {
-          *clash = node->name;
-          return false;
-        }
-      node->seen_in = c->records;
       next = node;
     }
   return true;
@@ -306,13 +321,20 @@ place_pending (ehl_columns *c, const char **clash)
 bool
 ehl_columns_add (ehl_columns *c, json_t *rec, char sep, const char **clash)
 {
-  *clash = NULL;
-  c->records++;
   c->npending = 0;
-  bool ok = ehl_csv_flatten (rec, sep, collect_name, c)
-            && place_pending (c, clash);
+  free (c->clash);
+  c->clash = NULL;
+  bool ok = ehl_csv_flatten (rec, sep, collect_name, c);
+  const char *twice = ok ? repeated_name (c) : NULL;
+  if (twice)
+    {
+      c->clash = strdup (twice);
+      ok = false;
+    }
+  ok = ok && place_pending (c);
   for (size_t i = 0; i < c->npending; i++)
     free (c->pending[i]);
+  *clash = c->clash;
   return ok;
 }
 
@@ -349,6 +371,7 @@ ehl_columns_free (ehl_columns *c)
   ehl_strmap_free (c->map);
   free (c->names);
   free (c->pending);
+  free (c->clash);
   free (c);
 }
 
