@@ -52,26 +52,25 @@ usage (int status)
   printf ("Usage: %s --to-records -t TYPE [OPTION]... [FILE]...\n"
           "  or:  %s --to-csv [OPTION]... [FILE]...\n", ehl_program (),
           ehl_program ());
-  fputs ("Turn CSV (a case system's export, a spreadsheet) into ehlog records\n"
-         "of one type, or ehlog records into CSV.\n"
+  fputs ("Turn CSV (a case system's export, a spreadsheet) into ehlog\n"
+         "records of one type, or ehlog records into CSV.\n"
          "With no FILE, or when FILE is -, read standard input.\n"
          "\n"
-         "      --to-records      CSV in, records (NDJSON) out\n"
-         "      --to-csv          records in, CSV out\n"
-         "  -t, --type=TYPE       --to-records: the type of every record made;\n"
-         "                        --to-csv: write only records of TYPE\n"
-         "                        (repeatable)\n"
-         "  -m, --map=COLUMN=FIELD  the column COLUMN gives FIELD (dotted for\n"
-         "                        parts: child.name, domains.harm,\n"
-         "                        children.0.ref); an empty FIELD drops it\n"
-         "      --list-sep=C      lists are one cell, items separated by C\n"
-         "                        (default ';')\n"
-         "      --uk-dates        dates in the CSV may be DD/MM/YYYY\n"
-         "  -a, --append=FILE     append the records to FILE (all or none)\n"
-         "  -f, --fields=A,B,...  --to-csv: these columns, in this order\n"
-         "                        (default: every field met, first seen first)\n"
-         "      --crlf            end CSV rows with CR LF\n"
-         "      --bom             start the CSV with a byte-order mark (Excel)\n",
+         "      --to-records       CSV in, records (NDJSON) out\n"
+         "      --to-csv           records in, CSV out\n"
+         "  -t, --type=TYPE        --to-records: the type of every record;\n"
+         "                         --to-csv: only records of TYPE\n"
+         "                         (repeatable)\n"
+         "  -m, --map=COLUMN=FIELD  column COLUMN gives FIELD (dotted for\n"
+         "                         parts: child.name, domains.harm,\n"
+         "                         children.0.ref); an empty FIELD drops it\n"
+         "      --list-sep=C       list items are separated by C (default ;)\n"
+         "      --uk-dates         CSV dates may be DD/MM/YYYY\n"
+         "  -a, --append=FILE      append the records to FILE, all or none\n"
+         "  -f, --fields=A,B,...   --to-csv: these columns, in this order\n"
+         "                         (default: every field, first seen first)\n"
+         "      --crlf             end CSV rows with CR LF\n"
+         "      --bom              start with a byte-order mark (for Excel)\n",
          stdout);
   ehl_print_help_tail ();
 }
@@ -152,7 +151,7 @@ check_mode (const struct options *o)
 
 struct sink
 {
-  json_t *held;                 /* with -a: every record, appended at the end */
+  json_t *held;                 /* with -a: the records, appended at the end */
 };
 
 static bool

@@ -204,6 +204,12 @@ find_field (const struct ehl_field *fields, const char *name)
 }
 
 const struct ehl_field *
+ehl_field_find (const struct ehl_field *fields, const char *name)
+{
+  return find_field (fields, name);
+}
+
+const struct ehl_field *
 ehl_field_lookup (enum ehl_type type, const char *name)
 {
   const struct ehl_field *f = find_field (ehl_type_fields (type), name);

@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "date.h"
+#include "csvfield.h"
 #include "id.h"
 #include "record.h"
 #include "strmap.h"
@@ -32,7 +32,6 @@ enum
   MAX_CELL = 1 << 20,           /* bytes in one cell */
   MAX_ROW = 1 << 24,            /* bytes in one row */
   MAX_CELLS = 4096,             /* cells in one row */
-  MAX_INDEX = 999,              /* the N of children.N.ref */
   BLOCK = 1 << 16,              /* bytes read at a time */
   MAX_PROBLEMS = 32             /* conversion problems kept for one row */
 };
@@ -50,20 +49,13 @@ struct column
 {
   enum role role;
   char *path;                   /* the field it gives, dotted */
-  char **segs;                  /* PATH split at the dots */
-  size_t nsegs;
-  const struct ehl_field *leaf; /* the field the cell fills */
-  char shown[128];              /* PATH as the validator writes it */
+  struct ehl_csv_field field;   /* PATH resolved, for ROLE_FIELD */
 };
-
-/* The leaf of "domains.harm": one domain's text.  */
-static const struct ehl_field domain_text =
-  { "domain", EHL_K_STRING, false, NULL, NULL, 0 };
 
 struct ehl_csvin
 {
   const struct ehl_csvin_opts *opts;
-  char sep;
+  struct ehl_cell_opts cell_opts;
   const char *type_name;
   ehl_csvin_record_fn *fn;
   void *ctx;
@@ -137,109 +129,6 @@ column_label (size_t i, char buf[32])
   return buf;
 }
 
-/* ---- fields and paths ---- */
-
-static const struct ehl_field *
-sub_field (const struct ehl_field *fields, const char *name)
-{
-  for (; fields && fields->name; fields++)
-    if (strcmp (fields->name, name) == 0)
-      return fields;
-  return NULL;
-}
-
-static bool
-is_domain (const char *s)
-{
-  for (const char *const *d = ehl_domains; *d; d++)
-    if (strcmp (*d, s) == 0)
-      return true;
-  return false;
-}
-
-/* A list item number: digits, no leading zero, at most MAX_INDEX.  */
-static bool
-is_index (const char *s)
-{
-  size_t n = strspn (s, "0123456789");
-  return n > 0 && n <= 3 && s[n] == '\0' && (s[0] != '0' || n == 1)
-         && atoi (s) <= MAX_INDEX;
-}
-
-static void
-append_shown (char *shown, size_t size, const char *fmt, const char *part)
-{
-  size_t used = strlen (shown);
-  if (used + 1 < size)
-    snprintf (shown + used, size - used, fmt, part);
-}
-
-/* The field that SEGS (a dotted path, split) names in TYPE's records:
-   object members by name, a domain's text, and numbered items of lists
-   of objects ("children", "0", "ref").  NULL if none.  SHOWN gets the
-   path as the validator writes it ("children[0].ref").  */
-static const struct ehl_field *
-resolve (enum ehl_type type, char *const *segs, size_t nsegs, char *shown,
-         size_t size)
-{
-  const struct ehl_field *f = ehl_field_lookup (type, segs[0]);
-  shown[0] = '\0';
-  append_shown (shown, size, "%s", segs[0]);
-  for (size_t i = 1; f && i < nsegs; i++)
-    switch (f->kind)
-      {
-      case EHL_K_OBJECT:
-        f = sub_field (f->sub, segs[i]);
-        append_shown (shown, size, ".%s", segs[i]);
-        break;
-      case EHL_K_DOMAINS:
-        f = i + 1 == nsegs && is_domain (segs[i]) ? &domain_text : NULL;
-        append_shown (shown, size, ".%s", segs[i]);
-        break;
-      case EHL_K_OBJECTS:
-        if (i + 1 < nsegs && is_index (segs[i]))
-          {
-            append_shown (shown, size, "[%s]", segs[i]);
-            i++;
-            f = sub_field (f->sub, segs[i]);
-            append_shown (shown, size, ".%s", segs[i]);
-          }
-        else
-          f = NULL;
-        break;
-      default:
-        f = NULL;
-        break;
-      }
-  return f;
-}
-
-/* Split PATH at its dots into a NULL-terminated vector whose strings live
-   in one block with it (free the vector only).  NULL if memory ran out.  */
-static char **
-split_path (const char *path, size_t *nsegs)
-{
-  size_t n = 1, len = strlen (path);
-  for (const char *p = path; *p; p++)
-    n += *p == '.';
-  char **segs = malloc ((n + 1) * sizeof *segs + len + 1);
-  if (!segs)
-    return NULL;
-  char *text = (char *) (segs + n + 1);
-  memcpy (text, path, len + 1);
-  size_t i = 0;
-  segs[i++] = text;
-  for (char *p = text; *p; p++)
-    if (*p == '.')
-      {
-        *p = '\0';
-        segs[i++] = p + 1;
-      }
-  segs[i] = NULL;
-  *nsegs = n;
-  return segs;
-}
-
 /* The FIELD part of "COLUMN=FIELD" (after the last '='), or NULL.  */
 static const char *
 map_field (const char *map)
@@ -265,14 +154,10 @@ ehl_csvin_map_problem (enum ehl_type type, const char *map, char *buf,
     return "must be COLUMN=FIELD";
   if (!*field || strcmp (field, "type") == 0 || strcmp (field, "id") == 0)
     return NULL;
-  size_t nsegs;
-  char shown[128];
-  char **segs = split_path (field, &nsegs);
-  if (!segs)
-    return "memory exhausted";
-  const struct ehl_field *f = resolve (type, segs, nsegs, shown, sizeof shown);
-  free (segs);
-  if (f)
+  struct ehl_csv_field f;
+  bool known = ehl_csv_field_resolve (type, field, &f);
+  ehl_csv_field_free (&f);
+  if (known)
     return NULL;
   snprintf (buf, size, "'%s' is not a field of %s records", field,
             ehl_type_name (type));
@@ -297,7 +182,7 @@ free_header (ehl_csvin *c)
       if (c->cols)
         {
           free (c->cols[i].path);
-          free (c->cols[i].segs);
+          ehl_csv_field_free (&c->cols[i].field);
         }
     }
   free (c->names);
@@ -332,16 +217,11 @@ assign_column (ehl_csvin *c, size_t i, bool *map_used)
     }
   if (!(col->path = strdup (path)))
     return false;
-  snprintf (col->shown, sizeof col->shown, "%s", path);
+  snprintf (col->field.shown, sizeof col->field.shown, "%s", path);
   col->role = strcmp (path, "type") == 0 ? ROLE_TYPE
               : strcmp (path, "id") == 0 ? ROLE_ID : ROLE_FIELD;
-  if (col->role != ROLE_FIELD)
-    return true;
-  col->segs = split_path (path, &col->nsegs);
-  if (col->segs)
-    col->leaf = resolve (c->opts->type, col->segs, col->nsegs, col->shown,
-                         sizeof col->shown);
-  return col->leaf != NULL;
+  return col->role != ROLE_FIELD
+         || ehl_csv_field_resolve (c->opts->type, path, &col->field);
 }
 
 /* Append column label I to LIST (a message being built).  */
@@ -435,9 +315,12 @@ check_clashes (ehl_csvin *c, long line)
     {
       struct column *col = &c->cols[i];
       char prefix[256] = "";
-      for (size_t k = 0; col->role == ROLE_FIELD && k + 1 < col->nsegs; k++)
+      for (size_t k = 0; col->role == ROLE_FIELD && k + 1 < col->field.nsegs;
+           k++)
         {
-          append_shown (prefix, sizeof prefix, k ? ".%s" : "%s", col->segs[k]);
+          size_t used = strlen (prefix);
+          snprintf (prefix + used, sizeof prefix - used, "%s%s", k ? "." : "",
+                    col->field.segs[k]);
           void *whole = ehl_strmap_get (paths, prefix);
           if (whole)
             {
@@ -457,7 +340,8 @@ static bool
 some_column_gives (ehl_csvin *c, const char *field)
 {
   for (size_t i = 0; i < c->ncols; i++)
-    if (c->cols[i].role == ROLE_FIELD && strcmp (c->cols[i].segs[0], field) == 0)
+    if (c->cols[i].role == ROLE_FIELD
+        && strcmp (c->cols[i].field.segs[0], field) == 0)
       return true;
   return false;
 }
@@ -569,176 +453,6 @@ row_problem (struct row *r, const char *field, const char *message)
   r->nproblems++;
 }
 
-static bool
-ascii_caseeq (const char *a, const char *b)
-{
-  for (; *a && *b; a++, b++)
-    {
-      char x = *a >= 'A' && *a <= 'Z' ? (char) (*a - 'A' + 'a') : *a;
-      if (x != *b)
-        return false;
-    }
-  return *a == *b;
-}
-
-/* Booleans as spreadsheets and case systems write them.  */
-static json_t *
-convert_bool (const char *s, const char **why)
-{
-  static const char *const yes[] = { "true", "yes", "y", "1", NULL };
-  static const char *const no[] = { "false", "no", "n", "0", NULL };
-  for (int i = 0; yes[i]; i++)
-    {
-      if (ascii_caseeq (s, yes[i]))
-        return json_true ();
-      if (ascii_caseeq (s, no[i]))
-        return json_false ();
-    }
-  *why = "must be true or false (or yes/no, y/n, 1/0)";
-  return NULL;
-}
-
-static json_t *
-convert_score (const char *s, const char **why)
-{
-  if ((s[0] >= '0' && s[0] <= '9' && s[1] == '\0')
-      || strcmp (s, "10") == 0)
-    return json_integer (atoi (s));
-  *why = "must be a whole number from 0 to 10";
-  return NULL;
-}
-
-/* D/M/YYYY or DD/MM/YYYY, a real date.  */
-static bool
-parse_uk_date (const char *s, ehl_day *day)
-{
-  int part[3] = { 0, 0, 0 };
-  static const size_t max_digits[3] = { 2, 2, 4 }, min_digits[3] = { 1, 1, 4 };
-  for (int k = 0; k < 3; k++)
-    {
-      size_t n = strspn (s, "0123456789");
-      if (n < min_digits[k] || n > max_digits[k]
-          || s[n] != (k < 2 ? '/' : '\0'))
-        return false;
-      for (size_t i = 0; i < n; i++)
-        part[k] = part[k] * 10 + (s[i] - '0');
-      s += n + (k < 2);
-    }
-  if (!ehl_date_valid (part[2], part[1], part[0]))
-    return false;
-  *day = ehl_days_from_civil (part[2], part[1], part[0]);
-  return true;
-}
-
-static json_t *
-convert_date (ehl_csvin *c, const char *s, const char **why)
-{
-  ehl_day day;
-  char iso[11];
-  if (!strchr (s, '/'))
-    return json_string (s);     /* the validator judges it */
-  if (!c->opts->uk_dates)
-    {
-      *why = "is written with slashes: give --uk-dates if the file's dates"
-             " are DD/MM/YYYY";
-      return NULL;
-    }
-  if (!parse_uk_date (s, &day))
-    {
-      *why = "must be a real date written DD/MM/YYYY or YYYY-MM-DD";
-      return NULL;
-    }
-  ehl_date_format (day, iso);
-  return json_string (iso);
-}
-
-/* A cell holding a list's or an object's JSON text.  */
-static json_t *
-convert_json (const char *s, size_t len, json_type want, const char **why)
-{
-  json_error_t err;
-  json_t *v = json_loadb (s, len, JSON_REJECT_DUPLICATES, &err);
-  if (v && json_typeof (v) == want)
-    return v;
-  json_decref (v);
-  *why = want == JSON_ARRAY
-         ? "starts with '[' but is not a JSON list (such a cell is read as"
-           " JSON)"
-         : "is not a JSON object";
-  return NULL;
-}
-
-static json_t *
-split_list (const char *s, size_t len, char sep)
-{
-  json_t *list = json_array ();
-  const char *end = s + len;
-  for (;;)
-    {
-      const char *at = memchr (s, sep, (size_t) (end - s));
-      const char *stop = at ? at : end;
-      json_array_append_new (list, json_stringn (s, (size_t) (stop - s)));
-      if (!at)
-        break;
-      s = at + 1;
-    }
-  return list;
-}
-
-/* The value of a non-empty cell S for field LEAF; NULL (*WHY set) if it
-   cannot be one.  */
-static json_t *
-convert (ehl_csvin *c, const struct ehl_field *leaf, const char *s,
-         size_t len, const char **why)
-{
-  *why = "memory exhausted";
-  switch (leaf->kind)
-    {
-    case EHL_K_BOOL:
-      return convert_bool (s, why);
-    case EHL_K_SCORE:
-      return convert_score (s, why);
-    case EHL_K_DATE:
-      return convert_date (c, s, why);
-    case EHL_K_STRINGS:
-    case EHL_K_ENUMS:
-      return *s == '[' ? convert_json (s, len, JSON_ARRAY, why)
-                       : split_list (s, len, c->sep);
-    case EHL_K_OBJECTS:
-      if (*s == '[')
-        return convert_json (s, len, JSON_ARRAY, why);
-      *why = "must be the list's JSON text (or give columns like NAME.0.FIELD)";
-      return NULL;
-    case EHL_K_OBJECT:
-    case EHL_K_DOMAINS:
-      if (*s == '{')
-        return convert_json (s, len, JSON_OBJECT, why);
-      *why = "must be the object's JSON text (or give columns like NAME.FIELD)";
-      return NULL;
-    default:
-      return json_stringn (s, len);
-    }
-}
-
-/* Put V at COL's path in REC, making the objects on the way (a numbered
-   list item is an object keyed "0", "1"... until finish_lists).  */
-static void
-place (json_t *rec, const struct column *col, json_t *v)
-{
-  json_t *obj = rec;
-  for (size_t i = 0; i + 1 < col->nsegs; i++)
-    {
-      json_t *next = json_object_get (obj, col->segs[i]);
-      if (!next)
-        {
-          next = json_object ();
-          json_object_set_new (obj, col->segs[i], next);
-        }
-      obj = next;
-    }
-  json_object_set_new (obj, col->segs[col->nsegs - 1], v);
-}
-
 static void
 put_cell (struct row *r, size_t i)
 {
@@ -759,12 +473,12 @@ put_cell (struct row *r, size_t i)
     }
   if (memchr (text, '\0', len))
     {
-      row_problem (r, col->shown, "holds a NUL byte");
+      row_problem (r, col->field.shown, "holds a NUL byte");
       return;
     }
   if (!ehl_utf8_valid (text, len))
     {
-      row_problem (r, col->shown, "is not valid UTF-8 text");
+      row_problem (r, col->field.shown, "is not valid UTF-8 text");
       return;
     }
   const char *s = ehl_csv_unprotect (text);
@@ -773,62 +487,26 @@ put_cell (struct row *r, size_t i)
     {
       if (strcmp (s, c->type_name) != 0)
         {
-          snprintf (msg, sizeof msg, "must be %s, as --type says", c->type_name);
+          snprintf (msg, sizeof msg, "must be %s, as --type says",
+                    c->type_name);
           row_problem (r, "type", msg);
         }
       return;
     }
   if (col->role == ROLE_ID)
     return;
-  json_t *v = convert (c, col->leaf, s, len, &why);
+  json_t *v = ehl_csv_cell_value (col->field.leaf, s, len, &c->cell_opts,
+                                  &why);
   if (v)
-    place (r->rec, col, v);
+    ehl_csv_field_place (r->rec, &col->field, v);
   else
-    row_problem (r, col->shown, why);
-}
-
-/* The numbered items of a list of objects, gathered as an object keyed
-   "0", "1"..., become the list.  */
-static void
-numbered_to_list (struct row *r, json_t *obj, const struct ehl_field *f,
-                  const char *path)
-{
-  json_t *numbered = json_object_get (obj, f->name), *list = json_array ();
-  size_t n = json_object_size (numbered);
-  for (size_t i = 0; i < n; i++)
-    {
-      char key[24], why[160];
-      snprintf (key, sizeof key, "%zu", i);
-      json_t *item = json_object_get (numbered, key);
-      if (!item)
-        {
-          snprintf (why, sizeof why, "item %zu has no cells, but a later item"
-                    " has", i);
-          row_problem (r, path, why);
-          break;
-        }
-      json_array_append (list, item);
-    }
-  json_object_set_new (obj, f->name, list);
+    row_problem (r, col->field.shown, why);
 }
 
 static void
-finish_lists (struct row *r, json_t *obj, const struct ehl_field *fields,
-              const char *prefix)
+on_gap (void *ctx, const char *path, const char *message)
 {
-  for (const struct ehl_field *f = fields; f && f->name; f++)
-    {
-      json_t *v = json_object_get (obj, f->name);
-      char path[128];
-      snprintf (path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "",
-                f->name);
-      if (!json_is_object (v))
-        continue;
-      if (f->kind == EHL_K_OBJECT)
-        finish_lists (r, v, f->sub, path);
-      else if (f->kind == EHL_K_OBJECTS)
-        numbered_to_list (r, obj, f, path);
-    }
+  row_problem (ctx, path, message);
 }
 
 /* Was FIELD (or what holds it) already reported as a conversion problem?
@@ -895,7 +573,7 @@ convert_row (ehl_csvin *c, long line)
   for (size_t i = 0; i < c->ncols; i++)
     if ((long) i != c->case_col && (long) i != c->date_col)
       put_cell (r, i);
-  finish_lists (r, rec, ehl_type_fields (c->opts->type), "");
+  ehl_csv_finish_lists (rec, ehl_type_fields (c->opts->type), on_gap, r);
   report_conversion (r);
   ehl_validate (rec, 0, on_validation_problem, r);
 
@@ -1196,7 +874,8 @@ ehl_csvin_new (const struct ehl_csvin_opts *opts, ehl_csvin_record_fn *fn,
   if (!c)
     return NULL;
   c->opts = opts;
-  c->sep = opts->list_sep ? opts->list_sep : ';';
+  c->cell_opts.list_sep = opts->list_sep ? opts->list_sep : ';';
+  c->cell_opts.uk_dates = opts->uk_dates;
   c->type_name = ehl_type_name (opts->type);
   c->fn = fn;
   c->ctx = ctx;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csvfield.h"
 #include "csvin.h"
 #include "csvout.h"
 #include "output.h"
@@ -114,7 +115,8 @@ test_csvin_kinds (void)
   CHECK_STR (diag, "");
   CHECK_STR (out,
     "{\"type\":\"contact\",\"case\":\"EH-007\",\"date\":\"2021-03-05\","
-    "\"id\":\"fc74aa0889065509\",\"mode\":\"visit\",\"with\":[\"Mum\",\"Dad\"],"
+    "\"id\":\"fc74aa0889065509\",\"mode\":\"visit\","
+    "\"with\":[\"Mum\",\"Dad\"],"
     "\"checked_plan\":true,\"domains\":{\"harm\":\"none\"},"
     "\"summary\":\"-5 said\"}\n"
     "{\"type\":\"contact\",\"case\":\"EH-008\",\"date\":\"2021-03-06\","
@@ -178,6 +180,47 @@ test_map_problem (void)
                                     sizeof buf), "must be COLUMN=FIELD");
 }
 
+static void
+test_field_paths (void)
+{
+  struct ehl_csv_field f;
+  static const struct
+  {
+    enum ehl_type type;
+    const char *path, *shown;
+  } good[] = {
+    { EHL_T_OPEN, "children.0.ref", "children[0].ref" },
+    { EHL_T_OPEN, "children.999.dob", "children[999].dob" },
+    { EHL_T_CONVERSATION, "child.name", "child.name" },
+    { EHL_T_CONVERSATION, "houses.worries", "houses.worries" },
+    { EHL_T_CONTACT, "child", "child" },
+    { EHL_T_CONTACT, "domains.next_steps", "domains.next_steps" },
+    { EHL_T_PLAN, "actions.1.when", "actions[1].when" },
+  };
+  static const struct
+  {
+    enum ehl_type type;
+    const char *path;
+  } bad[] = {
+    { EHL_T_OPEN, "children.1000.ref" }, { EHL_T_OPEN, "children.00.ref" },
+    { EHL_T_OPEN, "children.0" }, { EHL_T_OPEN, "children.0.bogus" },
+    { EHL_T_CONTACT, "child.name" }, { EHL_T_CONTACT, "domains.harm.x" },
+    { EHL_T_CONTACT, "" }, { EHL_T_CONTACT, "mode." },
+    { EHL_T_CONVERSATION, "houses..worries" },
+  };
+  for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+    {
+      CHECK (ehl_csv_field_resolve (good[i].type, good[i].path, &f));
+      CHECK_STR (f.shown, good[i].shown);
+      ehl_csv_field_free (&f);
+    }
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+    {
+      CHECK (!ehl_csv_field_resolve (bad[i].type, bad[i].path, &f));
+      ehl_csv_field_free (&f);
+    }
+}
+
 /* ---- CSV out ---- */
 
 static bool
@@ -194,7 +237,8 @@ test_flatten (void)
   char *buf;
   size_t len;
   json_error_t err;
-  json_t *rec = json_loads ("{\"a\":\"x\",\"b\":true,\"n\":7,\"o\":{\"p\":\"q\"},"
+  json_t *rec = json_loads ("{\"a\":\"x\",\"b\":true,\"n\":7,"
+                            "\"o\":{\"p\":\"q\"},"
                             "\"l\":[\"1\",\"2\"],\"m\":[\"x;y\"],\"e\":[],"
                             "\"k\":[{\"r\":\"s\"},{\"t\":\"u\"}],\"z\":null,"
                             "\"f\":1.5,\"w\":[\"[x\"],\"eo\":{}}",
@@ -266,6 +310,7 @@ main (void)
   test_csvin_kinds ();
   test_csvin_problems ();
   test_map_problem ();
+  test_field_paths ();
   test_flatten ();
   test_protect ();
   test_columns ();
