@@ -289,6 +289,8 @@ compare_names (const void *a, const void *b)
 static const char *
 repeated_name (ehl_columns *c)
 {
+  if (c->npending < 2)
+    return NULL;
   char **sorted = malloc (c->npending * sizeof *sorted);
   const char *twice = NULL;
   if (!sorted)

@@ -294,6 +294,11 @@ test_columns (void)
   for (size_t i = 0; names && i < 7; i++)
     CHECK_STR (names[i], want[i]);
 
+  json_t *empty = json_object ();       /* no cells, no columns */
+  CHECK (ehl_columns_add (c, empty, ';', &clash) && !clash);
+  CHECK (ehl_columns_count (c) == 7);
+  json_decref (empty);
+
   json_t *rec = json_loads ("{\"a.b\":\"1\",\"a\":{\"b\":\"2\"}}",
                             JSON_PRESERVE_ORDER, NULL);
   CHECK (!ehl_columns_add (c, rec, ';', &clash));
