@@ -568,19 +568,21 @@ convert_row (ehl_csvin *c, long line)
     put_cell (r, (size_t) c->case_col);
   if (c->date_col >= 0)
     put_cell (r, (size_t) c->date_col);
-  /* A placeholder that keeps the id 4th; replaced once the row is valid.  */
-  json_object_set_new (rec, "id", json_string ("0000000000000000"));
+  /* A placeholder that keeps the id 4th until the content is complete.  */
+  json_object_set_new (rec, "id", json_string (""));
   for (size_t i = 0; i < c->ncols; i++)
     if ((long) i != c->case_col && (long) i != c->date_col)
       put_cell (r, i);
   ehl_csv_finish_lists (rec, ehl_type_fields (c->opts->type), on_gap, r);
   report_conversion (r);
-  ehl_validate (rec, 0, on_validation_problem, r);
-
-  if (r->reported > 0)
-    c->st.bad++;
-  else if (!ehl_record_assign_id (rec))
+  /* The id goes in before validation, which may check it.  */
+  bool has_id = ehl_record_assign_id (rec);
+  if (has_id)
+    ehl_validate (rec, 0, on_validation_problem, r);
+  if (!has_id)
     out_of_memory (c);
+  else if (r->reported > 0)
+    c->st.bad++;
   else if (!c->fn (c->ctx, rec, c->name, line))
     c->stopped = true;
   else
