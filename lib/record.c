@@ -328,6 +328,13 @@ ehl_report_problem (const struct ehl_record *rec, const char *field,
   report_to (stderr, rec->file, rec->line, rec->json, field, message);
 }
 
+void
+ehl_report_problem_to (FILE *out, const char *file, long line, json_t *json,
+                       const char *field, const char *message)
+{
+  report_to (out, file, line, json, field, message);
+}
+
 const char *
 ehl_record_case (json_t *rec)
 {

@@ -72,6 +72,12 @@ void ehl_reader_free (ehl_reader *r);
 void ehl_report_problem (const struct ehl_record *rec, const char *field,
                          const char *message);
 
+/* The same for a record that was not read by a reader (made from another
+   format): "prog: FILE:LINE: CASE: FIELD: MSG" on OUT.  */
+void ehl_report_problem_to (FILE *out, const char *file, long line,
+                            json_t *json, const char *field,
+                            const char *message);
+
 /* The record's "case" if it is a valid case identifier, else NULL.  */
 const char *ehl_record_case (json_t *rec);
 
