@@ -234,20 +234,32 @@ check_value (struct loader *ld, uint32_t types, const struct ehl_path *p,
       problem (ld, "a value must be a string, a number or true/false");
       return;
     }
-  const char *why = NULL;
+  const char *why = NULL;        /* no type has the field: reported */
+  struct ehl_strbuf values = EHL_STRBUF_INIT;
   for (int t = 0; t < EHL_T_COUNT; t++)
-    if (types & (1u << t))
-      {
-        const struct ehl_field *f = contract_field (t, p);
-        if (!f)
-          continue;
-        if (!(why = value_fits (f, v)))
+    {
+      const struct ehl_field *f = (types & (1u << t))
+                                  ? contract_field (t, p) : NULL;
+      if (!f)
+        continue;
+      if (!(why = value_fits (f, v)))
+        {
+          ehl_strbuf_free (&values);
           return;
-      }
-  if (json_is_string (v))
-    problem (ld, "\"%s\" %s", json_string_value (v), why ? why : "");
+        }
+      for (const char *const *e = f->values; e && *e; e++)
+        ehl_strbuf_addf (&values, "%s%s", values.len ? ", " : " (", *e);
+    }
+  if (values.len)
+    ehl_strbuf_add (&values, ")");
+  if (!why)
+    ;
+  else if (json_is_string (v))
+    problem (ld, "\"%s\" %s%s", json_string_value (v), why,
+             ehl_strbuf_str (&values));
   else
-    problem (ld, "%s", why ? why : "value does not fit");
+    problem (ld, "%s", why);
+  ehl_strbuf_free (&values);
 }
 
 /* The values of an equality or "not" test: a scalar or a non-empty array
@@ -558,6 +570,8 @@ selector (struct loader *ld, json_t *sel)
   compile_selector (ld, sel, &s);
   struct ehl_selector *grown = realloc (set->sels,
                                         (set->n_sels + 1) * sizeof *grown);
+  if (grown)
+    set->sels = grown;
   if (!grown || ld->errors > before)
     {
       if (!grown)
@@ -569,7 +583,6 @@ selector (struct loader *ld, json_t *sel)
       free (canon);
       return -1;
     }
-  set->sels = grown;
   set->sels[set->n_sels] = s;
   ehl_strmap_put (ld->sel_index, canon, (void *) (uintptr_t) (set->n_sels + 1));
   free (canon);
@@ -709,7 +722,11 @@ selector_at (struct loader *ld, json_t *v, const char *key, int i)
       push_index (ld, (size_t) i);
       s = json_array_get (s, (size_t) i);
     }
-  int n = selector (ld, s);
+  int n = -1;
+  if (s)
+    n = selector (ld, s);
+  else
+    problem (ld, "missing");
   pop (ld, mark);
   return n;
 }
@@ -726,7 +743,9 @@ count_at (struct loader *ld, json_t *v, const char *key, int i)
       n = json_array_get (n, (size_t) i);
     }
   long out = 0;
-  if (!json_is_integer (n) || json_integer_value (n) < 0
+  if (!n)
+    problem (ld, "missing");
+  else if (!json_is_integer (n) || json_integer_value (n) < 0
       || json_integer_value (n) > 1000000)
     problem (ld, "needs a whole number from 0 to 1000000");
   else
@@ -795,7 +814,7 @@ static const struct
 enum { N_FORMS = sizeof check_forms / sizeof check_forms[0] };
 
 /* Which form V has (index into check_forms), or -1 after reporting.
-   Every member must belong to it.  */
+   Members that do not belong to it are reported too.  */
 static int
 check_form (struct loader *ld, json_t *v)
 {
@@ -815,7 +834,6 @@ check_form (struct loader *ld, json_t *v)
     }
   const char *key;
   json_t *m;
-  int bad = 0;
   json_object_foreach (v, key, m)
     {
       bool ok = strcmp (key, check_forms[form].key) == 0;
@@ -826,17 +844,9 @@ check_form (struct loader *ld, json_t *v)
           size_t mark = push_key (ld, key);
           problem (ld, "not part of a %s check", check_forms[form].key);
           pop (ld, mark);
-          bad++;
         }
     }
-  for (int c = 0; check_forms[form].companions[c]; c++)
-    if (!json_object_get (v, check_forms[form].companions[c]))
-      {
-        problem (ld, "a %s check needs %s", check_forms[form].key,
-                 check_forms[form].companions[c]);
-        bad++;
-      }
-  return bad ? -1 : form;
+  return form;
 }
 
 /* The checks of all, any or not.  */
