@@ -536,10 +536,8 @@ each_reason (const struct ctx *c, const struct ehl_check *ck,
       ehl_strbuf_addf (&r->why, " with %s", ck->fa.text);
       return;
     }
-  if (n_missing)
-    ehl_strbuf_addf (&r->why, "%zu of %zu", n_missing, vs->n);
-  else
-    ehl_strbuf_addf (&r->why, "all %zu", vs->n);
+  ehl_strbuf_addf (&r->why, "%zu of %zu", n_missing ? n_missing : vs->n,
+                   vs->n);
   ehl_strbuf_addf (&r->why, " %s value%s of ", ck->fa.text,
                    vs->n == 1 ? "" : "s");
   add_desc (&r->why, sel_of (c, ck->a), true);

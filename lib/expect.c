@@ -975,7 +975,8 @@ info_string (struct loader *ld, json_t *v, const char *key, bool required)
       || (required && !*json_string_value (s)))
     {
       size_t mark = push_key (ld, key);
-      problem (ld, s ? "needs a non-empty string" : "missing");
+      problem (ld, !s ? "missing" : required ? "needs a non-empty string"
+               : "needs a string");
       pop (ld, mark);
     }
   return strdup (json_is_string (s) ? json_string_value (s) : "");

@@ -205,14 +205,21 @@ column_width (const ehl_expect_set *set, bool section, size_t cap)
   return w < cap ? w : cap;
 }
 
+/* S cut to WIDTH columns, padded to WIDTH if PAD.  */
 static void
-print_cell (FILE *out, const char *s, size_t width)
+print_cut (FILE *out, const char *s, size_t width, bool pad)
 {
   char *cut = strdup (s);
   if (cut)
     ehl_truncate_width (cut, width);
-  ehl_print_padded (out, cut ? cut : s, width);
+  ehl_print_padded (out, cut ? cut : s, pad ? width : 0);
   free (cut);
+}
+
+static void
+print_cell (FILE *out, const char *s, size_t width)
+{
+  print_cut (out, s, width, true);
 }
 
 static void
@@ -252,7 +259,7 @@ text_summary (struct report *r)
   for (size_t g = 0; g < s->n_groups; g++)
     {
       fprintf (r->out, "\n%s ", r->o->group_field);
-      print_cell (r->out, s->groups[g], 40);
+      print_cut (r->out, s->groups[g], 50, false);
       fprintf (r->out, ": %zu case%s\n", s->group_cases[g + 1],
                s->group_cases[g + 1] == 1 ? "" : "s");
       text_summary_block (r, g + 1);
@@ -310,8 +317,11 @@ write_text (struct report *r)
   size_t short_cases = 0;
   for (size_t i = 0; i < r->sum.n_cases; i++)
     short_cases += case_falls_short (&r->sum, i);
-  fprintf (r->out, "\n%zu case%s fall%s short:\n", short_cases,
-           short_cases == 1 ? "" : "s", short_cases == 1 ? "s" : "");
+  if (short_cases == 0)
+    fputs ("\nNo case falls short.\n", r->out);
+  else
+    fprintf (r->out, "\n%zu case%s fall%s short:\n", short_cases,
+             short_cases == 1 ? "" : "s", short_cases == 1 ? "s" : "");
   for (size_t i = 0; i < r->sum.n_cases; i++)
     if (case_falls_short (&r->sum, i) && !text_case (r, i))
       return false;
@@ -556,7 +566,8 @@ html_summary (struct report *r)
       esc (r, r->o->group_field);
       fputs (" ", r->out);
       esc (r, r->sum.groups[g]);
-      fprintf (r->out, " (%zu cases)</h3>\n", r->sum.group_cases[g + 1]);
+      fprintf (r->out, " (%zu case%s)</h3>\n", r->sum.group_cases[g + 1],
+               r->sum.group_cases[g + 1] == 1 ? "" : "s");
       html_summary_block (r, g + 1);
     }
 }
