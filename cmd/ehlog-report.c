@@ -268,6 +268,8 @@ main (int argc, char **argv)
   char *default_path = o.expectations ? NULL : ehl_expect_default_path ();
   const char *path = o.expectations ? o.expectations : default_path;
   ehl_expect_set *set = path ? ehl_expect_load_file (path, NULL) : NULL;
+  if (!path)
+    ehl_warn ("memory exhausted");
   free (default_path);
   o.report.date = o.as_of != EHL_NO_DAY ? o.as_of : ehl_date_today ();
   struct ehl_audit_opts ao = { o.as_of, argv + optind, argc - optind, o.names,

@@ -540,6 +540,8 @@ compile_selector (struct loader *ld, json_t *sel, struct ehl_selector *s)
       pop (ld, mark);
     }
   describe_selector (s);
+  if (!s->noun || !s->plural || !s->tests_text)
+    problem (ld, "memory exhausted");
 }
 
 /* The number of the selector SEL (interning it), or -1 after reporting
@@ -1176,7 +1178,7 @@ skip_space (const char *buf, size_t len, size_t pos)
 /* The line on which each of the N elements of the JSON array in BUF
    starts: jansson decodes one element at a time and says how much it
    read, so only white space and commas are skipped here.  */
-static void
+static bool
 element_lines (const char *buf, size_t len, long *lines, size_t n)
 {
   size_t pos = skip_space (buf, len, 0) + 1;    /* past '[' */
@@ -1187,12 +1189,15 @@ element_lines (const char *buf, size_t len, long *lines, size_t n)
       json_error_t err;
       json_t *v = json_loadb (buf + pos, len - pos,
                               JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY, &err);
+      if (!v)                   /* it decoded whole: memory ran out */
+        return false;
       json_decref (v);
       pos += err.position > 0 ? (size_t) err.position : 1;
-      pos = skip_space (buf, len, pos);
+      pos = skip_space (buf, len, pos < len ? pos : len);
       if (pos < len && buf[pos] == ',')
         pos++;
     }
+  return true;
 }
 
 static void
@@ -1246,7 +1251,12 @@ load_elements (struct loader *ld, json_t *root, const char *buf, size_t len)
       free (lines);
       return;
     }
-  element_lines (buf, len, lines, n);
+  if (!element_lines (buf, len, lines, n))
+    {
+      problem (ld, "memory exhausted");
+      free (lines);
+      return;
+    }
   for (size_t i = 0; i < n; i++)
     {
       ld->exp_no = i + 1;
@@ -1260,6 +1270,21 @@ load_elements (struct loader *ld, json_t *root, const char *buf, size_t len)
   free (lines);
 }
 
+/* Did decoding fail for want of memory rather than for the text?
+   jansson says so only sometimes; at other times a failed allocation
+   shows as a syntax error, which a second attempt would not repeat.  */
+static bool
+decode_ran_out (const char *buf, size_t len, const json_error_t *first)
+{
+  if (json_error_code (first) == json_error_out_of_memory || !first->text[0])
+    return true;
+  json_error_t again;
+  json_t *v = json_loadb (buf, len, JSON_REJECT_DUPLICATES, &again);
+  json_decref (v);
+  return v || again.position != first->position
+         || strcmp (again.text, first->text) != 0;
+}
+
 ehl_expect_set *
 ehl_expect_load_buffer (const char *buf, size_t len, const char *name,
                         FILE *diag)
@@ -1269,8 +1294,11 @@ ehl_expect_load_buffer (const char *buf, size_t len, const char *name,
   json_t *root = json_loadb (buf, len, JSON_REJECT_DUPLICATES, &err);
   if (!root)
     {
-      ehl_warn_to (ld.diag, name, err.line, "invalid JSON (column %d): %s",
-                   err.column, err.text);
+      if (decode_ran_out (buf, len, &err))
+        ehl_warn_to (ld.diag, name, 0, "memory exhausted");
+      else
+        ehl_warn_to (ld.diag, name, err.line, "invalid JSON (column %d): %s",
+                     err.column, err.text);
       return NULL;
     }
   ld.set = calloc (1, sizeof *ld.set);
@@ -1306,35 +1334,33 @@ ehl_expect_load_file (const char *path, FILE *diag)
   FILE *in = fopen (path, "r");
   char *buf = NULL;
   size_t len = 0, cap = 0;
-  bool ok = in != NULL;
-  while (ok)
+  const char *why = in ? NULL : strerror (errno);
+  while (!why)
     {
       if (len == cap)
         {
           char *grown = realloc (buf, cap = cap ? cap * 2 : 65536);
-          if (!(ok = grown != NULL))
-            break;
+          if (!grown)
+            {
+              why = "memory exhausted";
+              break;
+            }
           buf = grown;
         }
       size_t n = fread (buf + len, 1, cap - len, in);
       len += n;
-      if (n == 0)
-        ok = !ferror (in);
+      if (n == 0 && ferror (in))
+        why = "read error";
       if (n == 0)
         break;
     }
-  int err = errno;
   if (in)
     fclose (in);
-  if (!ok)
-    {
-      free (buf);
-      ehl_warn_to (diag ? diag : stderr, path, 0, "%s",
-                   in ? "read error" : strerror (err));
-      return NULL;
-    }
-  ehl_expect_set *set = ehl_expect_load_buffer (buf ? buf : "", len, path,
-                                                diag);
+  ehl_expect_set *set = NULL;
+  if (why)
+    ehl_warn_to (diag ? diag : stderr, path, 0, "%s", why);
+  else
+    set = ehl_expect_load_buffer (buf ? buf : "", len, path, diag);
   free (buf);
   return set;
 }
