@@ -264,7 +264,8 @@ cmp_str (const void *x, const void *y)
 static void
 add_names (struct ehl_strbuf *b, const char **names, size_t n)
 {
-  qsort (names, n, sizeof *names, cmp_str);
+  if (n)
+    qsort (names, n, sizeof *names, cmp_str);
   for (size_t i = 0; i < n; i++)
     ehl_strbuf_addf (b, "%s%s", i ? ", " : ": ", names[i]);
 }
@@ -683,7 +684,8 @@ case_bits (ehl_audit *a, const struct ehl_case *k, size_t words)
       a->bits = grown;
       a->bits_cap = need;
     }
-  memset (a->bits, 0, need * sizeof *a->bits);
+  if (need)
+    memset (a->bits, 0, need * sizeof *a->bits);
   const ehl_expect_set *set = a->set;
   for (size_t i = 0; i < k->n_items; i++)
     {
@@ -729,7 +731,8 @@ static bool
 finding_evidence (const ehl_audit *a, const struct ehl_case *k,
                   struct result *r, struct ehl_finding *f)
 {
-  qsort (r->ev, r->n_ev, sizeof *r->ev, cmp_size);
+  if (r->n_ev)
+    qsort (r->ev, r->n_ev, sizeof *r->ev, cmp_size);
   f->evidence = r->n_ev ? malloc (r->n_ev * sizeof *f->evidence) : NULL;
   if (r->n_ev && !f->evidence)
     return false;

@@ -315,10 +315,12 @@ ehl_cases_resolve (ehl_cases *c)
     {
       struct ehl_case *k = c->list[i];
       drop_removed (k);
-      qsort (k->items, k->n_items, sizeof *k->items, cmp_items);
+      if (k->n_items)           /* items may be NULL: qsort wants a pointer */
+        qsort (k->items, k->n_items, sizeof *k->items, cmp_items);
       ok &= merge_network (k);
     }
-  qsort (c->list, c->n, sizeof *c->list, cmp_cases);
+  if (c->n)
+    qsort (c->list, c->n, sizeof *c->list, cmp_cases);
   return ok;
 }
 

@@ -713,22 +713,30 @@ check_free (struct ehl_check *c)
   free (c);
 }
 
-/* The selector at member KEY of V (or element I of it when I >= 0).  */
-static int
-selector_at (struct loader *ld, json_t *v, const char *key, int i)
+/* Member KEY of V, or element I of it when I >= 0, with the path pushed
+   (*MARK to pop); NULL, reported as missing, if there is none.  */
+static json_t *
+member_at (struct loader *ld, json_t *v, const char *key, int i, size_t *mark)
 {
-  size_t mark = push_key (ld, key);
-  json_t *s = json_object_get (v, key);
+  *mark = push_key (ld, key);
+  json_t *m = json_object_get (v, key);
   if (i >= 0)
     {
       push_index (ld, (size_t) i);
-      s = json_array_get (s, (size_t) i);
+      m = json_array_get (m, (size_t) i);
     }
-  int n = -1;
-  if (s)
-    n = selector (ld, s);
-  else
+  if (!m)
     problem (ld, "missing");
+  return m;
+}
+
+/* The selector at KEY[I] (I < 0: KEY itself).  */
+static int
+selector_at (struct loader *ld, json_t *v, const char *key, int i)
+{
+  size_t mark;
+  json_t *s = member_at (ld, v, key, i, &mark);
+  int n = s ? selector (ld, s) : -1;
   pop (ld, mark);
   return n;
 }
@@ -737,20 +745,13 @@ selector_at (struct loader *ld, json_t *v, const char *key, int i)
 static long
 count_at (struct loader *ld, json_t *v, const char *key, int i)
 {
-  size_t mark = push_key (ld, key);
-  json_t *n = json_object_get (v, key);
-  if (i >= 0)
-    {
-      push_index (ld, (size_t) i);
-      n = json_array_get (n, (size_t) i);
-    }
+  size_t mark;
+  json_t *n = member_at (ld, v, key, i, &mark);
   long out = 0;
-  if (!n)
-    problem (ld, "missing");
-  else if (!json_is_integer (n) || json_integer_value (n) < 0
-      || json_integer_value (n) > 1000000)
+  if (n && (!json_is_integer (n) || json_integer_value (n) < 0
+            || json_integer_value (n) > 1000000))
     problem (ld, "needs a whole number from 0 to 1000000");
-  else
+  else if (n)
     out = (long) json_integer_value (n);
   pop (ld, mark);
   return out;

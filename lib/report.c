@@ -80,7 +80,7 @@ number_groups (struct report *r, char **case_group)
              && (s->groups[s->n_groups] = strdup (case_group[i]));
         s->n_groups += ok;
       }
-  if (ok)
+  if (ok && s->n_groups)
     qsort (s->groups, s->n_groups, sizeof *s->groups, cmp_names);
   for (size_t g = 0; ok && g < s->n_groups; g++)
     ok = ehl_strmap_put (seen, s->groups[g], (void *) (uintptr_t) (g + 1));
