@@ -58,10 +58,10 @@ usage (int status)
          "  -o, --output=FILE        write the report to FILE (replaced whole,\n"
          "                           only once it is complete)\n", stdout);
   ehl_print_help_tail ();
-  printf ("\nExit status: 0 every applicable expectation met, 1 some not met,"
-          "\n2 trouble (the report is still written for the readable records)."
-          "\nThe default expectation file is %s/%s.\n",
-          EHLOG_DATADIR, EHL_DEFAULT_EXPECTATIONS);
+  printf ("\nFindings (status 1): some applicable expectation not met.\n"
+          "The default expectation file is %s/%s\n"
+          "($EHLOG_DATADIR replaces %s).\n",
+          EHLOG_DATADIR, EHL_DEFAULT_EXPECTATIONS, EHLOG_DATADIR);
 }
 
 static bool
