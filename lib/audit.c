@@ -49,8 +49,6 @@ ehl_audit_free (ehl_audit *a)
   free (a);
 }
 
-/* ---- reading ---- */
-
 static bool
 keep_member (json_t *kept, json_t *rec, const char *key)
 {
@@ -79,6 +77,87 @@ trimmed (const ehl_audit *a, int type, json_t *rec, bool *ok)
   return kept;
 }
 
+/* ---- network members in compact form (expect-int.h) ---- */
+
+static uint64_t
+bit (size_t n)
+{
+  return UINT64_C (1) << n;
+}
+
+/* The mask of a network record: which fields it has, which tests pass.  */
+static uint64_t
+member_bits (const ehl_expect_set *set, json_t *rec)
+{
+  uint64_t bits = 0;
+  for (size_t k = 0; k < set->n_net_keys; k++)
+    if (json_object_get (rec, set->net_keys[k]))
+      bits |= bit (k);
+  for (size_t j = 0; j < set->n_net_tests; j++)
+    if (ehl_test_match (set->net_tests[j].test, rec))
+      bits |= bit (set->n_net_keys + j);
+  return bits;
+}
+
+static const char *
+compact_name (const struct ehl_item *item, void *ctx)
+{
+  (void) ctx;
+  return json_string_value (item->json);
+}
+
+/* Each field of LATER replaces MERGED's: its "has" bit and the bits of
+   the tests that read it.  */
+static bool
+compact_fold (struct ehl_item *merged, struct ehl_item *later, void *ctx)
+{
+  const ehl_expect_set *set = ctx;
+  for (size_t k = 0; k < set->n_net_keys; k++)
+    {
+      if (!(later->mask & bit (k)))
+        continue;
+      uint64_t field = bit (k);
+      for (size_t j = 0; j < set->n_net_tests; j++)
+        if (set->net_tests[j].key == (int) k)
+          field |= bit (set->n_net_keys + j);
+      merged->mask = (merged->mask & ~field) | (later->mask & field);
+    }
+  return true;
+}
+
+/* Does the merged member ITEM pass late network selector number P?  */
+static bool
+compact_match (const ehl_expect_set *set, const struct ehl_item *item,
+               size_t p)
+{
+  for (size_t j = set->net_first[p]; j < set->net_first[p + 1]; j++)
+    {
+      const struct ehl_net_test *nt = &set->net_tests[j];
+      bool pass = item->mask & bit ((size_t) nt->key)
+                  ? (item->mask & bit (set->n_net_keys + j)) != 0
+                  : nt->absent;
+      if (!pass)
+        return false;
+    }
+  return true;
+}
+
+static bool
+is_compact_member (const ehl_expect_set *set, const struct ehl_item *item)
+{
+  return item->type == EHL_T_NETWORK && set->net_compact;
+}
+
+/* The name of network member ITEM.  */
+static const char *
+member_name (const ehl_expect_set *set, const struct ehl_item *item)
+{
+  return is_compact_member (set, item) ? json_string_value (item->json)
+         : ehl_get_str (item->json, "name");
+}
+
+/* ---- reading ---- */
+
 bool
 ehl_audit_add (ehl_audit *a, const struct ehl_record *rec)
 {
@@ -101,9 +180,15 @@ ehl_audit_add (ehl_audit *a, const struct ehl_record *rec)
     return false;
   if (!item)
     return true;
-  bool ok;
+  bool ok = true;
   item->mask = mask;
-  item->json = trimmed (a, type, rec->json, &ok);
+  if (type == EHL_T_NETWORK && set->net_compact)
+    {
+      item->mask = member_bits (set, rec->json);
+      item->json = json_incref (json_object_get (rec->json, "name"));
+    }
+  else
+    item->json = trimmed (a, type, rec->json, &ok);
   return ok;
 }
 
@@ -119,7 +204,10 @@ ehl_audit_merge (ehl_audit *dst, ehl_audit *src)
 bool
 ehl_audit_resolve (ehl_audit *a)
 {
-  return ehl_cases_resolve (a->cases);
+  const struct ehl_member_ops compact = { compact_name, compact_fold,
+                                          (void *) a->set };
+  return a->set->net_compact ? ehl_cases_resolve_with (a->cases, &compact)
+         : ehl_cases_resolve (a->cases);
 }
 
 size_t
@@ -292,7 +380,7 @@ exists_members (const struct ctx *c, int sel, struct result *r)
         continue;
       evidence (r, (long) i);
       if (names)
-        names[n] = ehl_get_str (c->k->items[i].json, "name");
+        names[n] = member_name (c->a->set, &c->k->items[i]);
       n++;
     }
   r->ok = n > 0;
@@ -445,10 +533,12 @@ eval_first (const struct ctx *c, const struct ehl_check *ck, struct result *r)
 /* Call FN for every value of the field at P in ITEM: the field's
    scalar, or each scalar of its list.  */
 static void
-each_value (const struct ehl_item *item, const struct ehl_path *p,
-            void (*fn) (json_t *v, void *ctx), void *ctx)
+each_value (const struct ctx *c, const struct ehl_item *item,
+            const struct ehl_path *p, void (*fn) (json_t *v, void *ctx),
+            void *ctx)
 {
-  json_t *f = item->json ? ehl_path_get (p, item->json) : NULL;
+  json_t *f = is_compact_member (c->a->set, item) ? item->json
+              : item->json ? ehl_path_get (p, item->json) : NULL;
   size_t i;
   json_t *e;
   if (json_is_array (f))
@@ -481,7 +571,7 @@ find_in (const struct ctx *c, const struct ehl_check *ck, json_t *v)
   for (size_t i = 0; i < c->k->n_items; i++)
     if (matches (c, i, ck->b))
       {
-        each_value (&c->k->items[i], &ck->fb, hunt, &h);
+        each_value (c, &c->k->items[i], &ck->fb, hunt, &h);
         if (h.found)
           return (long) i;
       }
@@ -556,7 +646,7 @@ eval_each (const struct ctx *c, const struct ehl_check *ck, struct result *r)
     if (matches (c, i, ck->a))
       {
         vs.at = (long) i;
-        each_value (&c->k->items[i], &ck->fa, collect, &vs);
+        each_value (c, &c->k->items[i], &ck->fa, collect, &vs);
       }
   const char **missing = calloc (vs.n + 1, sizeof *missing);
   size_t n_missing = 0;
@@ -691,14 +781,16 @@ case_bits (ehl_audit *a, const struct ehl_case *k, size_t words)
     {
       const struct ehl_item *it = &k->items[i];
       uint64_t *row = a->bits + i * words;
-      row[0] = it->mask;
+      bool compact = is_compact_member (set, it);
+      row[0] = it->type == EHL_T_NETWORK ? 0 : it->mask;
       if (it->type < 0 || !it->json)
         continue;
       for (size_t j = 0; j < set->n_late[it->type]; j++)
         {
           int s = set->late[it->type][j];
-          if (ehl_selector_match (&set->sels[s], it->type, it->json))
-            row[s / 64] |= UINT64_C (1) << (s % 64);
+          if (compact ? compact_match (set, it, j)
+              : ehl_selector_match (&set->sels[s], it->type, it->json))
+            row[s / 64] |= bit ((size_t) s % 64);
         }
     }
   return true;

@@ -86,6 +86,20 @@ struct ehl_keep
   size_t n;
 };
 
+/* Network members in compact form.  When the tests on network members
+   fit in the 64 bits of ehl_item.mask, a network item keeps no fields:
+   its mask has bit K set if the record has top-level field NET_KEYS[K],
+   and bit N_NET_KEYS + J set if it passes NET_TESTS[J]; members merge by
+   taking each field's bits from the latest-dated record that has it (the
+   merge rule of DESIGN.md section 2), and item->json is just the
+   member's name, a JSON string.  */
+struct ehl_net_test
+{
+  const struct ehl_test *test;
+  int key;                      /* index into net_keys */
+  bool absent;                  /* the test's result when nobody has the key */
+};
+
 struct ehl_expect_set
 {
   struct ehl_expectation *exps;
@@ -98,8 +112,18 @@ struct ehl_expect_set
   size_t n_early[EHL_T_COUNT], n_late[EHL_T_COUNT];
   struct ehl_keep keep[EHL_T_COUNT];
   uint32_t keep_all;            /* types whose every record is kept */
+  bool net_compact;
+  char **net_keys;
+  size_t n_net_keys;
+  struct ehl_net_test *net_tests;       /* by late[EHL_T_NETWORK] selector */
+  size_t n_net_tests;
+  size_t *net_first;            /* selector I's tests start at
+                                   net_tests[net_first[I]] */
   json_t *strings;              /* owns the info strings */
 };
+
+/* Does JSON pass the test T?  */
+bool ehl_test_match (const struct ehl_test *t, json_t *json);
 
 /* Does JSON (a record of TYPE, or the kept part of one) match SEL?  */
 bool ehl_selector_match (const struct ehl_selector *sel, int type,

@@ -1109,6 +1109,20 @@ keep_path (ehl_expect_set *set, uint32_t types, const struct ehl_path *p)
   return ok;
 }
 
+/* Does an "each" of C read a network field other than the name?  */
+static bool
+each_reads_members (const ehl_expect_set *set, const struct ehl_check *c)
+{
+  uint32_t network = 1u << EHL_T_NETWORK;
+  for (size_t i = 0; i < c->n_kids; i++)
+    if (each_reads_members (set, c->kids[i]))
+      return true;
+  return c->kind == EHL_C_EACH
+         && (((set->sels[c->a].types & network) && strcmp (c->fa.text, "name"))
+             || ((set->sels[c->b].types & network)
+                 && strcmp (c->fb.text, "name")));
+}
+
 static bool
 plan_each (ehl_expect_set *set, const struct ehl_check *c)
 {
@@ -1118,6 +1132,58 @@ plan_each (ehl_expect_set *set, const struct ehl_check *c)
   if (c->kind == EHL_C_EACH)
     ok &= keep_path (set, set->sels[c->a].types, &c->fa)
           && keep_path (set, set->sels[c->b].types, &c->fb);
+  return ok;
+}
+
+static int
+net_key (ehl_expect_set *set, const char *key)
+{
+  for (size_t i = 0; i < set->n_net_keys; i++)
+    if (strcmp (set->net_keys[i], key) == 0)
+      return (int) i;
+  char **grown = realloc (set->net_keys, (set->n_net_keys + 1) * sizeof *grown);
+  if (!grown)
+    return -1;
+  set->net_keys = grown;
+  if (!(set->net_keys[set->n_net_keys] = strdup (key)))
+    return -1;
+  return (int) set->n_net_keys++;
+}
+
+/* Lay out the compact form of network members, if it fits.  */
+static bool
+plan_members (ehl_expect_set *set)
+{
+  size_t n = set->n_late[EHL_T_NETWORK];
+  set->net_first = calloc (n + 1, sizeof *set->net_first);
+  json_t *nothing = json_object ();
+  bool ok = set->net_first && nothing;
+  for (size_t i = 0; ok && i < n; i++)
+    {
+      const struct ehl_selector *sel = &set->sels[set->late[EHL_T_NETWORK][i]];
+      struct ehl_net_test *grown
+        = realloc (set->net_tests,
+                   (set->n_net_tests + sel->n_tests + 1) * sizeof *grown);
+      ok = grown != NULL;
+      if (grown)
+        set->net_tests = grown;
+      for (size_t t = 0; ok && t < sel->n_tests; t++)
+        {
+          struct ehl_net_test *nt = &set->net_tests[set->n_net_tests++];
+          nt->test = &sel->tests[t];
+          nt->key = net_key (set, sel->tests[t].path.seg[0]);
+          nt->absent = ehl_test_match (nt->test, nothing);
+          ok = nt->key >= 0;
+        }
+      set->net_first[i + 1] = set->n_net_tests;
+    }
+  json_decref (nothing);
+  bool reads = false;
+  for (size_t e = 0; e < set->n_exps; e++)
+    reads |= (set->exps[e].when && each_reads_members (set, set->exps[e].when))
+             || each_reads_members (set, set->exps[e].check);
+  set->net_compact = ok && !reads
+                     && set->n_net_keys + set->n_net_tests <= EHL_EARLY_BITS;
   return ok;
 }
 
@@ -1154,7 +1220,7 @@ plan_selectors (ehl_expect_set *set)
         ok &= plan_each (set, set->exps[e].when);
       ok &= plan_each (set, set->exps[e].check);
     }
-  return ok;
+  return ok && plan_members (set);
 }
 
 /* ---- the file ---- */
@@ -1237,6 +1303,11 @@ ehl_expect_free (ehl_expect_set *set)
         free (set->keep[t].keys[i]);
       free (set->keep[t].keys);
     }
+  for (size_t i = 0; i < set->n_net_keys; i++)
+    free (set->net_keys[i]);
+  free (set->net_keys);
+  free (set->net_tests);
+  free (set->net_first);
   free (set);
 }
 

@@ -96,8 +96,8 @@ has_keys (json_t *field, json_t *keys)
   return true;
 }
 
-static bool
-test_match (const struct ehl_test *t, json_t *json)
+bool
+ehl_test_match (const struct ehl_test *t, json_t *json)
 {
   json_t *f = ehl_path_get (&t->path, json);
   switch (t->op)
@@ -126,7 +126,7 @@ ehl_selector_match (const struct ehl_selector *sel, int type, json_t *json)
   if (type < 0 || !(sel->types & (1u << type)))
     return false;
   for (size_t i = 0; i < sel->n_tests; i++)
-    if (!test_match (&sel->tests[i], json))
+    if (!ehl_test_match (&sel->tests[i], json))
       return false;
   return true;
 }
