@@ -291,11 +291,18 @@ text_case (struct report *r, size_t i)
       failed += r->res.findings[e].verdict == EHL_NOT_MET;
       applicable += r->res.findings[e].verdict != EHL_NA;
     }
-  fprintf (r->out, "\n%s", r->res.case_id);
+  struct ehl_strbuf head = EHL_STRBUF_INIT;
+  ehl_strbuf_add (&head, r->res.case_id);
   if (r->o->group_field)
-    fprintf (r->out, " (%s %s)", r->o->group_field,
-             *r->res.group ? r->res.group : "(none)");
-  fprintf (r->out, ": %zu of %zu applicable not met\n", failed, applicable);
+    ehl_strbuf_addf (&head, " (%s %s)", r->o->group_field,
+                     *r->res.group ? r->res.group : "(none)");
+  ehl_strbuf_addf (&head, ": %zu of %zu applicable not met", failed,
+                   applicable);
+  if (head.failed)
+    return false;
+  putc ('\n', r->out);
+  wrap (r->out, ehl_strbuf_str (&head), 0);
+  ehl_strbuf_free (&head);
   for (size_t e = 0; e < r->res.n; e++)
     {
       const struct ehl_finding *f = &r->res.findings[e];
