@@ -191,10 +191,30 @@ ehl_format_parse (const char *name, unsigned allowed, enum ehl_format *out)
   return false;
 }
 
+/* Is CELL a plain number: a sign, digits, perhaps a decimal fraction?  */
+static bool
+is_plain_number (const char *cell)
+{
+  const char *p = cell + (*cell == '-' || *cell == '+');
+  size_t whole = strspn (p, "0123456789");
+  if (whole == 0)
+    return false;
+  p += whole;
+  if (*p == '.')
+    {
+      size_t frac = strspn (p + 1, "0123456789");
+      if (frac == 0)
+        return false;
+      p += 1 + frac;
+    }
+  return *p == '\0';
+}
+
 bool
 ehl_csv_is_formula (const char *cell)
 {
-  return cell[0] && strchr ("=+-@\t\r", cell[0]);
+  /* "-2" is a number to a spreadsheet, not a formula: left alone.  */
+  return cell[0] && strchr ("=+-@\t\r", cell[0]) && !is_plain_number (cell);
 }
 
 static bool

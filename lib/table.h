@@ -37,7 +37,8 @@ bool ehl_format_parse (const char *name, unsigned allowed,
 
 /* CSV (RFC 4180, through libcsv): a cell is quoted only when it must be;
    a cell a spreadsheet would run as a formula (starting with = + - @,
-   a tab or a carriage return) gets a leading apostrophe.  */
+   a tab or a carriage return, unless it is a plain number such as -2)
+   gets a leading apostrophe.  */
 struct ehl_csv_opts
 {
   bool crlf;                    /* end rows with CR LF (RFC 4180) */
@@ -45,7 +46,8 @@ struct ehl_csv_opts
 };
 bool ehl_csv_row (FILE *out, const char *const *cells, size_t n,
                   const struct ehl_csv_opts *opts);
-/* Does CELL start like a spreadsheet formula?  */
+/* Does CELL start like a spreadsheet formula (and is not a plain
+   number)?  */
 bool ehl_csv_is_formula (const char *cell);
 
 /* Write S with & < > " ' escaped for HTML text and attribute values.  */
