@@ -1,0 +1,901 @@
+/* ehlog-scale - record 0-10 scaling answers, show each case's scales over
+   time, and find the cases whose scales are falling.  */
+#include <config.h>
+
+#include <getopt.h>
+#include <langinfo.h>
+#include <pwd.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "caseread.h"
+#include "casefile.h"
+#include "cli.h"
+#include "contract.h"
+#include "date.h"
+#include "id.h"
+#include "output.h"
+#include "record.h"
+#include "table.h"
+
+enum
+{
+  OPT_CASE = 0x100, OPT_DATE, OPT_BY, OPT_CHILD, OPT_SUPERSEDES,
+  OPT_SCORE, OPT_RATER, OPT_SCALE, OPT_RATER_NAME, OPT_QUESTION, OPT_ABOUT,
+  OPT_CONTEXT, OPT_HISTORY, OPT_FALLING, OPT_SINCE_FIRST, OPT_FORMAT,
+  OPT_AS_OF
+};
+
+static const struct option long_options[] = {
+  { "case", required_argument, NULL, OPT_CASE },
+  { "date", required_argument, NULL, OPT_DATE },
+  { "by", required_argument, NULL, OPT_BY },
+  { "child", required_argument, NULL, OPT_CHILD },
+  { "supersedes", required_argument, NULL, OPT_SUPERSEDES },
+  { "append", required_argument, NULL, 'a' },
+  { "score", required_argument, NULL, OPT_SCORE },
+  { "rater", required_argument, NULL, OPT_RATER },
+  { "scale", required_argument, NULL, OPT_SCALE },
+  { "rater-name", required_argument, NULL, OPT_RATER_NAME },
+  { "question", required_argument, NULL, OPT_QUESTION },
+  { "about", required_argument, NULL, OPT_ABOUT },
+  { "context", required_argument, NULL, OPT_CONTEXT },
+  { "history", no_argument, NULL, OPT_HISTORY },
+  { "falling", required_argument, NULL, OPT_FALLING },
+  { "since-first", no_argument, NULL, OPT_SINCE_FIRST },
+  { "format", required_argument, NULL, OPT_FORMAT },
+  { "as-of", required_argument, NULL, OPT_AS_OF },
+  EHL_COMMON_LONG_OPTIONS,
+  { NULL, 0, NULL, 0 }
+};
+
+static void
+usage (int status)
+{
+  if (status != EHL_EXIT_OK)
+    {
+      ehl_usage_error ();
+      return;
+    }
+  printf ("Usage: %s --case ID --score N --rater ROLE [OPTION]...\n"
+          "  or:  %s --history [--case ID]... [OPTION]... [FILE]...\n"
+          "  or:  %s --falling N [--since-first] [OPTION]... [FILE]...\n",
+          ehl_program (), ehl_program (), ehl_program ());
+  fputs ("Record a 0-10 scaling answer as a scale record, or show each case's\n"
+         "scales over time and the ones that fell.\n"
+         "\n"
+         "Recording (writes one record to standard output, or appends it):\n"
+         "      --case ID          the case identifier (required)\n"
+         "      --score N          the score, a whole number 0-10 (required)\n"
+         "      --rater ROLE       who gave it: child parent carer family network\n"
+         "                         practitioner professional manager (required)\n"
+         "      --scale KIND       what was scaled: situation safety wellbeing\n"
+         "                         worry goal (default wellbeing)\n"
+         "      --rater-name NAME  the rater's name\n"
+         "      --question TEXT    the question asked\n"
+         "      --about ID         the id of the statement (or record) scaled\n"
+         "      --context C        conversation assessment meeting supervision\n"
+         "                         review closure\n"
+         "      --date DATE        the day (YYYY-MM-DD or DD/MM/YYYY; default today)\n"
+         "      --by NAME          who records it (default $EHLOG_BY, else the login)\n"
+         "      --child REF        which child of the case it concerns\n"
+         "      --supersedes ID    the id of an earlier scale this one corrects\n"
+         "  -a, --append=FILE      append to FILE instead of writing to stdout\n"
+         "\n"
+         "Reading (FILEs, or standard input when there are none or FILE is -):\n"
+         "      --history          every series (scale kind and rater) of every case\n"
+         "                         in date order, with a sparkline and the change\n"
+         "      --falling N        only series whose latest score is at least N\n"
+         "                         below the one before; exit 1 if any\n"
+         "      --since-first      with --falling: compare with the first score\n"
+         "      --case ID          only this case (repeatable)\n"
+         "      --as-of DATE       count only records dated on or before DATE\n"
+         "      --format FORMAT    text (default), ndjson or csv\n", stdout);
+  ehl_print_help_tail ();
+}
+
+/* ---- options ---- */
+
+struct options
+{
+  /* the envelope of a new record */
+  const char *date, *by, *child, *supersedes, *append;
+  /* the scale's own fields */
+  const char *score, *rater, *scale, *rater_name, *question, *about, *context;
+  /* reading */
+  struct ehl_case_list cases;
+  bool history, since_first;
+  long falling;                 /* 0: not asked */
+  enum ehl_format format;
+  ehl_day as_of;
+  const char *record_opt, *read_opt;    /* first option of each mode seen */
+};
+
+/* Remember that option NAME of one mode was given.  */
+static void
+note_mode (const char **first, const char *name)
+{
+  if (!*first)
+    *first = name;
+}
+
+/* Handle one option; returns false after a usage message.  */
+static bool
+take_option (struct options *o, int c, const char *arg)
+{
+  const char **field = NULL;    /* the slot of a recording option */
+  bool no_memory;
+  switch (c)
+    {
+    case OPT_CASE:
+      if (!ehl_case_list_add (&o->cases, arg, &no_memory))
+        {
+          if (no_memory)
+            ehl_warn ("memory exhausted");
+          else
+            ehl_usage_fail ("--case: must be 1-64 characters from"
+                            " A-Z a-z 0-9 - _ . / :");
+          return false;
+        }
+      return true;
+    case OPT_DATE: field = &o->date; break;
+    case OPT_BY: field = &o->by; break;
+    case OPT_CHILD: field = &o->child; break;
+    case OPT_SUPERSEDES: field = &o->supersedes; break;
+    case 'a': field = &o->append; break;
+    case OPT_SCORE: field = &o->score; break;
+    case OPT_RATER: field = &o->rater; break;
+    case OPT_SCALE: field = &o->scale; break;
+    case OPT_RATER_NAME: field = &o->rater_name; break;
+    case OPT_QUESTION: field = &o->question; break;
+    case OPT_ABOUT: field = &o->about; break;
+    case OPT_CONTEXT: field = &o->context; break;
+    case OPT_HISTORY:
+      o->history = true;
+      break;
+    case OPT_FALLING:
+      if (!ehl_parse_count (arg, &o->falling) || o->falling < 1
+          || o->falling > 10)
+        {
+          ehl_usage_fail ("--falling: must be a whole number from 1 to 10");
+          return false;
+        }
+      break;
+    case OPT_SINCE_FIRST:
+      o->since_first = true;
+      break;
+    case OPT_FORMAT:
+      if (!ehl_format_parse (arg, 1u << EHL_FMT_TEXT | 1u << EHL_FMT_NDJSON
+                             | 1u << EHL_FMT_CSV, &o->format))
+        {
+          ehl_usage_fail ("--format: must be text, ndjson or csv");
+          return false;
+        }
+      break;
+    case OPT_AS_OF:
+      if (!ehl_date_parse_option (arg, &o->as_of))
+        {
+          ehl_usage_fail ("--as-of: must be a date, YYYY-MM-DD or DD/MM/YYYY");
+          return false;
+        }
+      break;
+    default:
+      usage (EHL_EXIT_TROUBLE);
+      return false;
+    }
+  for (const struct option *lo = long_options; lo->name; lo++)
+    if (lo->val == c)
+      note_mode (field ? &o->record_opt : &o->read_opt, lo->name);
+  if (field)
+    *field = arg;
+  return true;
+}
+
+/* ---- recording: the envelope and the write, in one place (the shared
+   lib/make.h of ehlog-new takes this over when it lands) ---- */
+
+/* Who records: $EHLOG_BY, else the login name.  */
+static const char *
+default_by (void)
+{
+  const char *by = getenv ("EHLOG_BY");
+  if (!by || !*by)
+    by = getenv ("LOGNAME");
+  if (!by || !*by)
+    by = getlogin ();
+  if (!by || !*by)
+    {
+      struct passwd *pw = getpwuid (geteuid ());
+      by = pw ? pw->pw_name : NULL;
+    }
+  return by && *by ? by : NULL;
+}
+
+/* Set FIELD of REC to the text VALUE (if given).  False, after naming
+   OPTION, if VALUE is not UTF-8.  */
+static bool
+put_text (json_t *rec, const char *field, const char *value,
+          const char *option)
+{
+  if (!value)
+    return true;
+  json_t *s = json_string (value);
+  if (!s)
+    {
+      ehl_warn ("--%s: not valid UTF-8 text", option);
+      return false;
+    }
+  json_object_set_new (rec, field, s);
+  return true;
+}
+
+/* A new record of TYPE with its envelope in the order of ehlog(7): type,
+   case, date, id (filled in last), by, child, supersedes.  NULL after a
+   message if an option value is unusable.  */
+static json_t *
+new_record (const char *type, const char *case_id, const struct options *o)
+{
+  ehl_day day = ehl_date_today ();
+  char date[11];
+  if (o->date && !ehl_date_parse_option (o->date, &day))
+    {
+      ehl_warn ("--date: must be a real date, YYYY-MM-DD or DD/MM/YYYY");
+      return NULL;
+    }
+  ehl_date_format (day, date);
+  json_t *rec = json_object ();
+  if (!rec)
+    return NULL;
+  json_object_set_new (rec, "type", json_string (type));
+  bool ok = put_text (rec, "case", case_id, "case");
+  json_object_set_new (rec, "date", json_string (date));
+  json_object_set_new (rec, "id", json_string ("0000000000000000"));
+  ok = ok && put_text (rec, "by", o->by ? o->by : default_by (), "by")
+       && put_text (rec, "child", o->child, "child")
+       && put_text (rec, "supersedes", o->supersedes, "supersedes");
+  if (!ok)
+    {
+      json_decref (rec);
+      return NULL;
+    }
+  return rec;
+}
+
+/* The option a field of the new record came from: "rater_name" is
+   --rater-name; "attendees[2]" is --attendees.  */
+static void
+option_of (const char *field, char *out, size_t size)
+{
+  size_t n = strcspn (field, "[.");
+  snprintf (out, size, "--%.*s", (int) n, field);
+  for (char *p = out; *p; p++)
+    if (*p == '_')
+      *p = '-';
+}
+
+static void
+report_option_problem (void *ctx, const char *field, const char *message)
+{
+  char option[64];
+  (void) ctx;
+  option_of (field, option, sizeof option);
+  ehl_warn ("%s: %s", option, message);
+}
+
+/* Give REC its id, check it against the contract (naming the options
+   that are wrong) and write or append it.  Returns the exit status.  */
+static int
+finish_record (json_t *rec, const char *append)
+{
+  if (!ehl_record_assign_id (rec))
+    {
+      ehl_warn ("memory exhausted");
+      return EHL_EXIT_TROUBLE;
+    }
+  if (ehl_validate (rec, 0, report_option_problem, NULL) > 0)
+    return EHL_EXIT_TROUBLE;
+  if (append)
+    return ehl_append_records (append, &rec, 1) ? EHL_EXIT_OK
+           : EHL_EXIT_TROUBLE;
+  ehl_write_record (stdout, rec);       /* errors: ehl_finish */
+  return EHL_EXIT_OK;
+}
+
+/* ---- recording a scale ---- */
+
+/* Exactly "0" to "10".  */
+static bool
+parse_score (const char *s, int *out)
+{
+  if (!s || !*s || strspn (s, "0123456789") != strlen (s) || strlen (s) > 2
+      || (s[0] == '0' && s[1]))
+    return false;
+  *out = atoi (s);
+  return *out <= 10;
+}
+
+static int
+record_scale (const struct options *o)
+{
+  int score;
+  if (o->cases.n != 1)
+    return ehl_usage_fail (o->cases.n ? "--case: give one case when recording"
+                           : "--case is required");
+  if (!o->score)
+    return ehl_usage_fail ("--score is required");
+  if (!o->rater)
+    return ehl_usage_fail ("--rater is required");
+  if (!parse_score (o->score, &score))
+    {
+      ehl_warn ("--score: must be a whole number from 0 to 10");
+      return EHL_EXIT_TROUBLE;
+    }
+  json_t *rec = new_record ("scale", o->cases.ids[0], o);
+  if (!rec)
+    return EHL_EXIT_TROUBLE;
+  json_object_set_new (rec, "scale",
+                       json_string (o->scale ? o->scale : "wellbeing"));
+  json_object_set_new (rec, "score", json_integer (score));
+  int status = EHL_EXIT_TROUBLE;
+  if (put_text (rec, "rater", o->rater, "rater")
+      && put_text (rec, "rater_name", o->rater_name, "rater-name")
+      && put_text (rec, "question", o->question, "question")
+      && put_text (rec, "about", o->about, "about")
+      && put_text (rec, "context", o->context, "context"))
+    status = finish_record (rec, o->append);
+  json_decref (rec);
+  return status;
+}
+
+/* ---- reading: what is kept of each record ----
+
+   A scale item keeps its score, kind and rater in the item's mask and,
+   only when the record has them, its "child" and "about" in a small
+   object.  Statements and conversations are kept as bare items: a scale
+   about a statement is a series of its own, and a conversation's scales
+   belong to the conversation's child.  */
+
+enum
+{
+  MASK_SCORE = 0xF,
+  SHIFT_KIND = 4,
+  SHIFT_RATER = 8,
+  MASK_ENUM = 0xF
+};
+
+static const char *const *scale_kinds, *const *raters;
+
+/* Index of S in the NULL-terminated VALUES (0 if absent: the record is
+   valid, so it never is).  */
+static int
+enum_index (const char *const *values, const char *s)
+{
+  for (int i = 0; s && values[i]; i++)
+    if (strcmp (values[i], s) == 0)
+      return i;
+  return 0;
+}
+
+static json_t *
+conversation_child_ref (json_t *rec)
+{
+  return json_object_get (json_object_get (rec, "child"), "ref");
+}
+
+static bool
+wants_record (const struct ehl_record *rec, void *ctx)
+{
+  (void) ctx;
+  return rec->type == EHL_T_SCALE || rec->type == EHL_T_STATEMENT
+         || (rec->type == EHL_T_CONVERSATION
+             && json_is_string (conversation_child_ref (rec->json)));
+}
+
+static bool
+fill_item (struct ehl_item *item, const struct ehl_record *rec, void *ctx)
+{
+  (void) ctx;
+  if (rec->type == EHL_T_CONVERSATION)
+    {
+      item->json = json_incref (conversation_child_ref (rec->json));
+      return true;
+    }
+  if (rec->type != EHL_T_SCALE)
+    return true;
+  json_t *score = json_object_get (rec->json, "score");
+  item->mask = (uint64_t) json_integer_value (score)
+               | (uint64_t) enum_index (scale_kinds,
+                                        ehl_get_str (rec->json, "scale"))
+                 << SHIFT_KIND
+               | (uint64_t) enum_index (raters,
+                                        ehl_get_str (rec->json, "rater"))
+                 << SHIFT_RATER;
+  json_t *child = json_object_get (rec->json, "child");
+  json_t *about = json_object_get (rec->json, "about");
+  if (!child && !about)
+    return true;
+  if (!(item->json = json_object ()))
+    return false;
+  return (!child || json_object_set (item->json, "child", child) == 0)
+         && (!about || json_object_set (item->json, "about", about) == 0);
+}
+
+/* ---- reading: series ---- */
+
+/* One scale of a case, with what places it in a series.  */
+struct point
+{
+  const char *child;            /* the child's ref, or NULL */
+  uint64_t statement;           /* the statement scaled, or 0 */
+  int kind, rater, score;
+  ehl_day day;
+  size_t order;                 /* position in date order */
+};
+
+struct series
+{
+  const char *case_id;
+  const struct point *p;        /* the points, in date order */
+  size_t n;
+};
+
+static int
+cmp_u64 (const void *a, const void *b)
+{
+  uint64_t x = *(const uint64_t *) a, y = *(const uint64_t *) b;
+  return x < y ? -1 : x > y;
+}
+
+/* Compare the series two points belong to (0: the same series).  */
+static int
+cmp_series (const struct point *x, const struct point *y)
+{
+  if (x->kind != y->kind)
+    return x->kind < y->kind ? -1 : 1;
+  int c = strcmp (x->child ? x->child : "", y->child ? y->child : "");
+  if (c)
+    return c;
+  if (x->rater != y->rater)
+    return x->rater < y->rater ? -1 : 1;
+  return x->statement < y->statement ? -1 : x->statement > y->statement;
+}
+
+static int
+cmp_points (const void *a, const void *b)
+{
+  const struct point *x = a, *y = b;
+  int c = cmp_series (x, y);
+  return c ? c : x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* A case's lookup tables: its statements' ids, and its conversations'
+   ids with their child's ref.  */
+struct case_refs
+{
+  uint64_t *statements;
+  size_t n_statements;
+  struct conv
+  {
+    uint64_t id;
+    const char *child;
+  } *convs;
+  size_t n_convs;
+};
+
+static int
+cmp_conv (const void *a, const void *b)
+{
+  return cmp_u64 (&((const struct conv *) a)->id,
+                  &((const struct conv *) b)->id);
+}
+
+static bool
+collect_refs (const struct ehl_case *k, struct case_refs *refs)
+{
+  memset (refs, 0, sizeof *refs);
+  refs->statements = malloc ((k->n_items + 1) * sizeof *refs->statements);
+  refs->convs = malloc ((k->n_items + 1) * sizeof *refs->convs);
+  if (!refs->statements || !refs->convs)
+    return false;
+  for (size_t i = 0; i < k->n_items; i++)
+    {
+      const struct ehl_item *it = &k->items[i];
+      if (it->type == EHL_T_STATEMENT)
+        refs->statements[refs->n_statements++] = it->id;
+      else if (it->type == EHL_T_CONVERSATION)
+        refs->convs[refs->n_convs++] = (struct conv) {
+          it->id, json_string_value (it->json) };
+    }
+  qsort (refs->statements, refs->n_statements, sizeof *refs->statements,
+         cmp_u64);
+  qsort (refs->convs, refs->n_convs, sizeof *refs->convs, cmp_conv);
+  return true;
+}
+
+static void
+free_refs (struct case_refs *refs)
+{
+  free (refs->statements);
+  free (refs->convs);
+}
+
+/* Fill P from scale item IT: its series is its child (its own "child",
+   else that of the conversation it is about), kind, rater and, when it
+   is about a statement, that statement.  */
+static void
+make_point (const struct ehl_item *it, const struct case_refs *refs,
+            size_t order, struct point *p)
+{
+  uint64_t about = 0;
+  p->child = ehl_get_str (it->json, "child");
+  p->statement = 0;
+  if (ehl_id_parse (ehl_get_str (it->json, "about"), &about))
+    {
+      struct conv key = { about, NULL };
+      const struct conv *conv = bsearch (&key, refs->convs, refs->n_convs,
+                                         sizeof key, cmp_conv);
+      if (!p->child && conv)
+        p->child = conv->child;
+      if (bsearch (&about, refs->statements, refs->n_statements,
+                   sizeof about, cmp_u64))
+        p->statement = about;
+    }
+  p->score = (int) (it->mask & MASK_SCORE);
+  p->kind = (int) (it->mask >> SHIFT_KIND & MASK_ENUM);
+  p->rater = (int) (it->mask >> SHIFT_RATER & MASK_ENUM);
+  p->day = it->day;
+  p->order = order;
+}
+
+/* ---- reading: output ---- */
+
+struct printer
+{
+  enum ehl_format format;
+  long falling;
+  bool since_first;
+  bool utf8;                    /* sparkline in block characters */
+  ehl_table *table;             /* text: rows until the end */
+  size_t shown;
+};
+
+static bool
+is_falling (const struct series *s, const struct printer *pr)
+{
+  if (s->n < 2)
+    return false;
+  int before = pr->since_first ? s->p[0].score : s->p[s->n - 2].score;
+  return s->p[s->n - 1].score <= before - pr->falling;
+}
+
+/* The sparkline of S into OUT: one character per score, on the fixed
+   0-10 scale, in block characters or in ASCII "_.-=#".  */
+static void
+sparkline (FILE *out, const struct series *s, bool utf8)
+{
+  static const char *const blocks[] = {
+    "\u2581", "\u2582", "\u2583", "\u2584", "\u2585", "\u2586", "\u2587",
+    "\u2588"
+  };
+  static const char ascii[] = "_.-=#";
+  for (size_t i = 0; i < s->n; i++)
+    {
+      int score = s->p[i].score;
+      if (utf8)
+        fputs (blocks[(score * 7 + 5) / 10], out);
+      else
+        putc (ascii[(score * 4 + 5) / 10], out);
+    }
+}
+
+static int
+change_of (const struct series *s)
+{
+  return s->p[s->n - 1].score - s->p[0].score;
+}
+
+/* "wellbeing by parent", then ", child C2" and ", statement 1a2b3c4d"
+   when the series has them.  */
+static void
+series_label (FILE *out, const struct series *s)
+{
+  const struct point *p = &s->p[0];
+  fprintf (out, "%s by %s", scale_kinds[p->kind], raters[p->rater]);
+  if (p->child)
+    fprintf (out, ", child %s", p->child);
+  if (p->statement)
+    {
+      char id[17];
+      ehl_id_format (p->statement, id);
+      fprintf (out, ", statement %.8s", id);
+    }
+}
+
+/* Run WRITE into a malloc'd string.  */
+static char *
+text_of (void (*write) (FILE *, const struct series *, bool),
+         const struct series *s, bool flag)
+{
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream (&buf, &len);
+  if (!f)
+    return NULL;
+  write (f, s, flag);
+  if (fclose (f) != 0)
+    {
+      free (buf);
+      return NULL;
+    }
+  return buf;
+}
+
+static void
+write_label (FILE *out, const struct series *s, bool unused)
+{
+  (void) unused;
+  series_label (out, s);
+}
+
+/* "2021-03-01 3, 2021-04-12 5" (text) or "2021-03-01:3 2021-04-12:5"
+   (CSV).  */
+static void
+write_scores (FILE *out, const struct series *s, bool csv)
+{
+  char date[11];
+  for (size_t i = 0; i < s->n; i++)
+    {
+      ehl_date_format (s->p[i].day, date);
+      fprintf (out, csv ? "%s%s:%d" : "%s%s %d", i ? (csv ? " " : ", ") : "",
+               date, s->p[i].score);
+    }
+}
+
+static void
+write_sparkline (FILE *out, const struct series *s, bool utf8)
+{
+  sparkline (out, s, utf8);
+}
+
+static bool
+add_text_row (struct printer *pr, const struct series *s)
+{
+  char change[16];
+  snprintf (change, sizeof change, "%+d", change_of (s));
+  if (change_of (s) == 0)
+    strcpy (change, "0");
+  char *label = text_of (write_label, s, false);
+  char *trend = text_of (write_sparkline, s, pr->utf8);
+  char *scores = text_of (write_scores, s, false);
+  bool ok = label && trend && scores;
+  if (ok)
+    {
+      const char *row[] = { s->case_id, label, trend, change, scores };
+      ok = ehl_table_add (pr->table, row);
+    }
+  free (label);
+  free (trend);
+  free (scores);
+  return ok;
+}
+
+static bool
+write_ndjson (const struct series *s)
+{
+  const struct point *first = &s->p[0], *latest = &s->p[s->n - 1];
+  json_t *scores = json_array ();
+  json_t *o = json_object ();
+  char date[11], id[17];
+  for (size_t i = 0; scores && i < s->n; i++)
+    {
+      ehl_date_format (s->p[i].day, date);
+      json_array_append_new (scores, json_pack ("{s:s,s:i}", "date", date,
+                                                "score", s->p[i].score));
+    }
+  bool ok = scores && o;
+  if (ok)
+    {
+      json_object_set_new (o, "type", json_string ("scale_series"));
+      json_object_set_new (o, "case", json_string (s->case_id));
+      if (first->child)
+        json_object_set_new (o, "child", json_string (first->child));
+      json_object_set_new (o, "scale", json_string (scale_kinds[first->kind]));
+      json_object_set_new (o, "rater", json_string (raters[first->rater]));
+      if (first->statement)
+        {
+          ehl_id_format (first->statement, id);
+          json_object_set_new (o, "statement", json_string (id));
+        }
+      json_object_set_new (o, "first", json_integer (first->score));
+      if (s->n > 1)
+        json_object_set_new (o, "previous",
+                             json_integer (s->p[s->n - 2].score));
+      json_object_set_new (o, "latest", json_integer (latest->score));
+      json_object_set_new (o, "change", json_integer (change_of (s)));
+      json_object_set (o, "scores", scores);
+      ehl_write_record (stdout, o);
+    }
+  json_decref (scores);
+  json_decref (o);
+  return ok;
+}
+
+static const char *const csv_header[] = {
+  "case", "child", "scale", "rater", "statement", "count", "first_date",
+  "first", "previous", "latest_date", "latest", "change", "scores"
+};
+enum { CSV_COLS = sizeof csv_header / sizeof *csv_header };
+
+static bool
+write_csv (const struct series *s)
+{
+  const struct point *first = &s->p[0], *latest = &s->p[s->n - 1];
+  char count[24], first_date[11], latest_date[11], first_score[4],
+    previous[4] = "", latest_score[4], change[8], id[17] = "";
+  snprintf (count, sizeof count, "%zu", s->n);
+  ehl_date_format (first->day, first_date);
+  ehl_date_format (latest->day, latest_date);
+  snprintf (first_score, sizeof first_score, "%d", first->score);
+  if (s->n > 1)
+    snprintf (previous, sizeof previous, "%d", s->p[s->n - 2].score);
+  snprintf (latest_score, sizeof latest_score, "%d", latest->score);
+  snprintf (change, sizeof change, "%d", change_of (s));
+  if (first->statement)
+    ehl_id_format (first->statement, id);
+  char *scores = text_of (write_scores, s, true);
+  if (!scores)
+    return false;
+  const char *row[CSV_COLS] = {
+    s->case_id, first->child ? first->child : "", scale_kinds[first->kind],
+    raters[first->rater], id, count, first_date, first_score, previous,
+    latest_date, latest_score, change, scores
+  };
+  bool ok = ehl_csv_row (stdout, row, CSV_COLS, NULL);
+  free (scores);
+  return ok;
+}
+
+static bool
+show_series (struct printer *pr, const struct series *s)
+{
+  if (pr->falling && !is_falling (s, pr))
+    return true;
+  if (pr->format == EHL_FMT_CSV && pr->shown == 0
+      && !ehl_csv_row (stdout, csv_header, CSV_COLS, NULL))
+    return false;
+  pr->shown++;
+  switch (pr->format)
+    {
+    case EHL_FMT_NDJSON:
+      return write_ndjson (s);
+    case EHL_FMT_CSV:
+      return write_csv (s);
+    default:
+      return add_text_row (pr, s);
+    }
+}
+
+/* Every series of case K; false if memory ran out.  */
+static bool
+show_case (struct printer *pr, const struct ehl_case *k)
+{
+  struct case_refs refs;
+  struct point *pts = malloc ((k->n_items + 1) * sizeof *pts);
+  bool ok = pts && collect_refs (k, &refs);
+  size_t n = 0;
+  for (size_t i = 0; ok && i < k->n_items; i++)
+    if (k->items[i].type == EHL_T_SCALE)
+      make_point (&k->items[i], &refs, i, &pts[n++]);
+  qsort (pts, n, sizeof *pts, cmp_points);
+  for (size_t start = 0, end; ok && start < n; start = end)
+    {
+      for (end = start + 1; end < n && cmp_series (&pts[start], &pts[end]) == 0;
+           end++)
+        continue;
+      struct series s = { k->id, &pts[start], end - start };
+      ok = show_series (pr, &s);
+    }
+  if (pts)
+    free_refs (&refs);
+  free (pts);
+  return ok;
+}
+
+static bool
+locale_is_utf8 (void)
+{
+  const char *codeset = nl_langinfo (CODESET);
+  return strcmp (codeset, "UTF-8") == 0 || strcmp (codeset, "utf8") == 0;
+}
+
+static int
+show_history (struct options *o, char *const *files, int nfiles)
+{
+  struct ehl_caseread how = {
+    .as_of = o->as_of, .only = &o->cases, .wants = wants_record,
+    .fill = fill_item
+  };
+  bool input_bad = false;
+  ehl_cases *cases = ehl_caseread (files, nfiles, &how, &input_bad);
+  if (!cases)
+    return EHL_EXIT_TROUBLE;
+  bool missing = ehl_case_list_report_missing (&o->cases, cases) > 0;
+
+  struct printer pr = {
+    .format = o->format, .falling = o->falling, .since_first = o->since_first,
+    .utf8 = locale_is_utf8 ()
+  };
+  static const char *const header[] = {
+    "case", "series", "trend", "change", "scores"
+  };
+  bool ok = o->format != EHL_FMT_TEXT
+            || ((pr.table = ehl_table_new (5)) && ehl_table_add (pr.table,
+                                                                 header));
+  for (size_t i = 0; ok && !ehl_stdout_failed ()
+       && i < ehl_cases_count (cases); i++)
+    ok = show_case (&pr, ehl_cases_at (cases, i));
+  if (ok && pr.table && pr.shown > 0)
+    ehl_table_print (pr.table, stdout);
+  ehl_table_free (pr.table);
+  ehl_cases_free (cases);
+  /* A failed standard output is reported by ehl_finish.  */
+  if (!ok && !ehl_stdout_failed ())
+    {
+      ehl_warn ("memory exhausted");
+      return EHL_EXIT_TROUBLE;
+    }
+  if (input_bad || missing)
+    return EHL_EXIT_TROUBLE;
+  return o->falling && pr.shown > 0 ? EHL_EXIT_FOUND : EHL_EXIT_OK;
+}
+
+int
+main (int argc, char **argv)
+{
+  struct options o = { .format = EHL_FMT_TEXT, .as_of = EHL_NO_DAY };
+  int c;
+
+  ehl_cli_init (argc, argv);
+  scale_kinds = ehl_field_lookup (EHL_T_SCALE, "scale")->values;
+  raters = ehl_field_lookup (EHL_T_SCALE, "rater")->values;
+  while ((c = getopt_long (argc, argv, "a:", long_options, NULL)) != -1)
+    switch (c)
+      {
+      case EHL_OPT_HELP:
+        usage (EHL_EXIT_OK);
+        ehl_case_list_free (&o.cases);
+        return ehl_finish (EHL_EXIT_OK);
+      case EHL_OPT_VERSION:
+        ehl_print_version ();
+        ehl_case_list_free (&o.cases);
+        return ehl_finish (EHL_EXIT_OK);
+      default:
+        if (!take_option (&o, c, optarg))
+          {
+            ehl_case_list_free (&o.cases);
+            return EHL_EXIT_TROUBLE;
+          }
+      }
+
+  int status;
+  bool reading = o.history || o.falling || o.read_opt;
+  if (reading && o.record_opt)
+    status = ehl_usage_fail ("--%s cannot be used with --%s", o.record_opt,
+                             o.read_opt);
+  else if (o.since_first && !o.falling)
+    status = ehl_usage_fail ("--since-first needs --falling");
+  else if (reading && !o.history && !o.falling)
+    status = ehl_usage_fail ("--%s needs --history or --falling", o.read_opt);
+  else if (reading)
+    status = show_history (&o, argv + optind, argc - optind);
+  else if (optind < argc)
+    status = ehl_usage_fail ("files are read only with --history or"
+                             " --falling");
+  else
+    status = record_scale (&o);
+  ehl_case_list_free (&o.cases);
+  return ehl_finish (status);
+}
