@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "id.h"
 
 #define V(...) (const char *const[]) { __VA_ARGS__, NULL }
 #define F(...) (const struct ehl_field[]) { __VA_ARGS__, { NULL } }
@@ -508,6 +509,19 @@ check_fields (struct checker *ck, json_t *obj, const struct ehl_field *fields,
         }
 }
 
+/* A record edited by hand after a tool wrote it no longer matches its id:
+   corrections must be new records that supersede, never edits.  */
+static void
+check_id_matches (struct checker *ck, json_t *rec)
+{
+  char want[EHL_ID_LEN + 1];
+  const char *id = json_string_value (json_object_get (rec, "id"));
+  if (id && ehl_record_id_valid (id) && ehl_record_id (rec, want)
+      && strcmp (id, want) != 0)
+    problem (ck, "id", "does not match the record's content (edited after"
+             " it was written?)", NULL);
+}
+
 int
 ehl_validate (json_t *rec, unsigned flags, ehl_problem_fn *fn, void *ctx)
 {
@@ -536,9 +550,11 @@ ehl_validate (json_t *rec, unsigned flags, ehl_problem_fn *fn, void *ctx)
       /* An unknown type (accepted unless strict, and reported above when
          strict): check the envelope, keep its other fields unjudged.  */
       ck.flags &= ~EHL_VALIDATE_STRICT;
-      check_fields (&ck, rec, envelope, NULL, "");
+      check_fields (&ck, rec, NULL, envelope, "");
       return ck.problems;
     }
   check_fields (&ck, rec, types[t].fields, envelope, "");
+  if (flags & EHL_VALIDATE_STRICT)
+    check_id_matches (&ck, rec);
   return ck.problems;
 }

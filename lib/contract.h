@@ -65,7 +65,8 @@ bool ehl_record_id_valid (const char *s);
 /* Validation.  */
 enum
 {
-  EHL_VALIDATE_STRICT = 1  /* also unknown fields and unknown types */
+  EHL_VALIDATE_STRICT = 1  /* also unknown fields and unknown types, and
+                              ids that do not match the content */
 };
 
 /* Called once for every problem: FIELD is the dotted path of the field

@@ -180,9 +180,11 @@ reader_problem (void *vctx, const char *field, const char *message)
              message);
 }
 
-/* Decode one line.  NULL (reported) if it is not a usable record.  */
+/* Decode one line.  NULL (reported) if it is not a usable record; then
+   *TROUBLE says whether that was our fault (memory) and not the line's.  */
 static json_t *
-decode_line (ehl_reader *r, const char *text, size_t len, bool at_eof)
+decode_line (ehl_reader *r, const char *text, size_t len, bool at_eof,
+             bool *trouble)
 {
   json_error_t err;
   json_t *json = json_loadb (text, len, JSON_REJECT_DUPLICATES, &err);
@@ -190,7 +192,15 @@ decode_line (ehl_reader *r, const char *text, size_t len, bool at_eof)
     {
       char why[JSON_ERROR_TEXT_LENGTH];
       sanitise_json_error (err.text, why, sizeof why);
-      if (at_eof)
+      /* jansson leaves the error blank when it cannot even start.  */
+      if (json_error_code (&err) == json_error_out_of_memory
+          || err.text[0] == '\0')
+        {
+          /* Not the record's fault: trouble, not an invalid record.  */
+          ehl_warn_to (r->diag, r->name, r->line, "memory exhausted");
+          *trouble = true;
+        }
+      else if (at_eof)
         ehl_warn_to (r->diag, r->name, r->line,
                      "truncated last line (no newline at end of file): %s",
                      why);
@@ -234,6 +244,12 @@ ehl_reader_next (ehl_reader *r, struct ehl_record *rec)
       ssize_t n = getline (&r->buf, &r->cap, r->in);
       if (n < 0)
         {
+          if (errno == ENOMEM || errno == EOVERFLOW)
+            {
+              /* getline could not hold the line: not the end of input.  */
+              ehl_warn_to (r->diag, r->name, r->line + 1, "memory exhausted");
+              r->st.io_errors++;
+            }
           close_current (r);
           if (r->ranged)
             return false;
@@ -250,14 +266,24 @@ ehl_reader_next (ehl_reader *r, struct ehl_record *rec)
           text += 3;            /* a byte-order mark from some editor */
           len -= 3;
         }
+      /* The line end is not part of the record (and must not shift the
+         column jansson reports).  */
+      if (len > 0 && text[len - 1] == '\n')
+        len--;
+      if (len > 0 && text[len - 1] == '\r')
+        len--;
       if (is_blank (text, len))
         continue;
       r->st.lines++;
 
-      json_t *json = decode_line (r, text, len, !has_newline);
+      bool trouble = false;
+      json_t *json = decode_line (r, text, len, !has_newline, &trouble);
       if (!json)
         {
-          r->st.bad++;
+          if (trouble)
+            r->st.io_errors++;
+          else
+            r->st.bad++;
           continue;
         }
       r->st.records++;

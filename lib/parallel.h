@@ -1,0 +1,29 @@
+/* parallel.h - read records with several threads: each regular input file
+   is cut into byte ranges on line boundaries, and worker threads decode
+   and validate the ranges, each feeding its own state (e.g. its own
+   ehl_cases, merged by the caller afterwards).  */
+#ifndef EHLOG_PARALLEL_H
+#define EHLOG_PARALLEL_H
+
+#include <stdbool.h>
+
+#include "record.h"
+
+/* Consume one record; REC->json is the callee's to keep or decref.
+   Return false to stop (out of memory).  */
+typedef bool ehl_consume_fn (void *state, struct ehl_record *rec);
+
+/* Read FILES (none: standard input) in MODE with up to JOBS threads.
+   Worker I feeds STATES[I].  Standard input, pipes and small files are
+   read whole by one worker.  Diagnostics are written to stderr in input
+   order once all workers are done, so they are the same whatever JOBS.
+   Counts are added into *STATS.  Returns false if a thread could not be
+   started or FN returned false.  */
+bool ehl_read_parallel (char *const *files, int nfiles, unsigned mode,
+                        int jobs, void *const *states, ehl_consume_fn *fn,
+                        struct ehl_read_stats *stats);
+
+/* The number of online processors (at least 1).  */
+int ehl_cpu_count (void);
+
+#endif
