@@ -199,7 +199,7 @@ static const struct ehl_field *
 find_field (const struct ehl_field *fields, const char *name)
 {
   for (; fields && fields->name; fields++)
-    if (strcmp (fields->name, name) == 0)
+    if (fields->name[0] == name[0] && strcmp (fields->name, name) == 0)
       return fields;
   return NULL;
 }
@@ -303,14 +303,44 @@ json_kind_name (const json_t *v)
     }
 }
 
-/* PREFIX.NAME (or NAME at the top) into OUT; a path too long for OUT is
-   cut short, which only shortens a message.  */
+/* A, B and C joined into OUT; what does not fit is cut off, which only
+   shortens a message.  Called for fields of every record read: no printf
+   here.  */
+static void
+concat3 (char *out, size_t size, const char *a, const char *b, const char *c)
+{
+  size_t used = 0;
+  const char *parts[] = { a, b, c };
+  for (int i = 0; i < 3; i++)
+    {
+      size_t len = strlen (parts[i]);
+      if (len > size - 1 - used)
+        len = size - 1 - used;
+      memcpy (out + used, parts[i], len);
+      used += len;
+    }
+  out[used] = '\0';
+}
+
+/* PREFIX.NAME (or NAME at the top) into OUT.  */
 static void
 join_path (char *out, size_t size, const char *prefix, const char *name)
 {
-  if (snprintf (out, size, "%s%s%s", prefix, *prefix ? "." : "", name)
-      >= (int) size)
-    out[size - 1] = '\0';
+  concat3 (out, size, prefix, *prefix ? "." : "", name);
+}
+
+/* PATH[I] into OUT.  */
+static void
+index_path (char *out, size_t size, const char *path, size_t i)
+{
+  char index[24], *d = index + sizeof index;
+  *--d = '\0';
+  *--d = ']';
+  do
+    *--d = (char) ('0' + i % 10);
+  while (i /= 10);
+  *--d = '[';
+  concat3 (out, size, path, d, "");
 }
 
 static void check_fields (struct checker *ck, json_t *obj,
@@ -441,8 +471,7 @@ check_value (struct checker *ck, const char *path, const struct ehl_field *f,
         problem (ck, path, "must not be empty", NULL);
       json_array_foreach (v, i, item)
         {
-          if (snprintf (sub, sizeof sub, "%s[%zu]", path, i) >= (int) sizeof sub)
-            sub[sizeof sub - 1] = '\0';
+          index_path (sub, sizeof sub, path, i);
           if (f->kind == EHL_K_OBJECTS)
             {
               if (expect_type (ck, sub, item, JSON_OBJECT, "an object"))
@@ -488,12 +517,13 @@ check_fields (struct checker *ck, json_t *obj, const struct ehl_field *fields,
             continue;
           if (set == fallback && strcmp (f->name, "type") == 0)
             continue;           /* checked by the caller */
-          join_path (path, sizeof path, prefix, f->name);
           v = json_object_get (obj, f->name);
+          if (!v && !f->required)
+            continue;           /* most optional fields: no path needed */
+          join_path (path, sizeof path, prefix, f->name);
           if (!v)
             {
-              if (f->required)
-                problem (ck, path, "is required", NULL);
+              problem (ck, path, "is required", NULL);
               continue;
             }
           check_value (ck, path, f, v);
