@@ -61,6 +61,13 @@ ehl_display_width (const char *s)
   const unsigned char *p = (const unsigned char *) s;
   while (*p)
     {
+      if (*p < 0x80)
+        {
+          /* ASCII, the common case: one column each.  */
+          p++;
+          w++;
+          continue;
+        }
       uint32_t cp;
       p += utf8_decode (p, &cp);
       w += (size_t) codepoint_width (cp);
@@ -138,6 +145,12 @@ ehl_table_add (ehl_table *t, const char *const *cells)
 bool
 ehl_table_print (const ehl_table *t, FILE *out)
 {
+  return ehl_table_print_indented (t, out, "");
+}
+
+bool
+ehl_table_print_indented (const ehl_table *t, FILE *out, const char *indent)
+{
   size_t *width = calloc (t->ncols, sizeof *width);
   if (!width)
     return false;
@@ -150,6 +163,7 @@ ehl_table_print (const ehl_table *t, FILE *out)
       }
   for (size_t r = 0; r < t->nrows; r++)
     {
+      fputs (indent, out);
       for (size_t c = 0; c < t->ncols; c++)
         {
           const char *cell = t->cells[r * t->ncols + c];
@@ -191,30 +205,10 @@ ehl_format_parse (const char *name, unsigned allowed, enum ehl_format *out)
   return false;
 }
 
-/* Is CELL a plain number: a sign, digits, perhaps a decimal fraction?  */
-static bool
-is_plain_number (const char *cell)
-{
-  const char *p = cell + (*cell == '-' || *cell == '+');
-  size_t whole = strspn (p, "0123456789");
-  if (whole == 0)
-    return false;
-  p += whole;
-  if (*p == '.')
-    {
-      size_t frac = strspn (p + 1, "0123456789");
-      if (frac == 0)
-        return false;
-      p += 1 + frac;
-    }
-  return *p == '\0';
-}
-
 bool
 ehl_csv_is_formula (const char *cell)
 {
-  /* "-2" is a number to a spreadsheet, not a formula: left alone.  */
-  return cell[0] && strchr ("=+-@\t\r", cell[0]) && !is_plain_number (cell);
+  return cell[0] && strchr ("=+-@\t\r", cell[0]);
 }
 
 static bool
@@ -232,7 +226,8 @@ ehl_csv_row (FILE *out, const char *const *cells, size_t n,
       const char *cell = cells[i] ? cells[i] : "";
       if (i > 0)
         putc (',', out);
-      bool neutralise = !(opts && opts->no_neutralise)
+      bool computed = opts && i < 64 && (opts->numbers >> i & 1);
+      bool neutralise = !(opts && opts->no_neutralise) && !computed
                         && ehl_csv_is_formula (cell);
       if (neutralise || needs_quotes (cell))
         {
@@ -283,6 +278,9 @@ ehl_dot_escape (FILE *out, const char *s)
       case '\\': fputs ("\\\\", out); break;
       case '\n': fputs ("\\n", out); break;
       case '\r': break;
-      default: putc (*s, out);
+      default:
+        /* Other control characters would make the SVG or PDF that dot
+           writes invalid: a space stands in.  */
+        putc ((unsigned char) *s < 0x20 || *s == 0x7F ? ' ' : *s, out);
       }
 }
