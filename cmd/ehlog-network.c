@@ -597,20 +597,17 @@ is_unspoken (json_t *member)
 static char *
 join_attendees (json_t *meeting, const char *sep)
 {
-  char *buf = NULL;
-  size_t len = 0, i;
-  json_t *who;
-  FILE *f = open_memstream (&buf, &len);
-  if (!f)
+  json_t *all = json_object_get (meeting, "attendees"), *who;
+  size_t size = 1, i;
+  json_array_foreach (all, i, who)
+    size += strlen (sep) + json_string_length (who);
+  char *out = malloc (size), *p = out;
+  if (!out)
     return NULL;
-  json_array_foreach (json_object_get (meeting, "attendees"), i, who)
-    fprintf (f, "%s%s", i ? sep : "", json_string_value (who));
-  if (fclose (f) != 0)
-    {
-      free (buf);
-      return NULL;
-    }
-  return buf;
+  *p = '\0';
+  json_array_foreach (all, i, who)
+    p = stpcpy (i ? stpcpy (p, sep) : p, json_string_value (who));
+  return out;
 }
 
 struct lister
@@ -669,31 +666,15 @@ add_meeting_row (ehl_table *t, const struct ehl_item *it)
   return ok;
 }
 
-/* Print the rows of TABLE indented under a case, or NOTHING if it holds
-   only its header.  */
-static bool
+/* Print TABLE indented under a case, or NOTHING if it has no ROWS
+   beyond its header.  */
+static void
 print_section (ehl_table *t, size_t rows, const char *nothing)
 {
   if (rows == 0)
-    {
-      printf ("  %s\n", nothing);
-      return true;
-    }
-  char *buf = NULL;
-  size_t len = 0;
-  FILE *f = open_memstream (&buf, &len);
-  if (!f)
-    return false;
-  ehl_table_print (t, f);
-  if (fclose (f) != 0)
-    {
-      free (buf);
-      return false;
-    }
-  for (char *line = strtok (buf, "\n"); line; line = strtok (NULL, "\n"))
-    printf ("  %s\n", line);
-  free (buf);
-  return true;
+    printf ("  %s\n", nothing);
+  else
+    ehl_table_print_indented (t, stdout, "  ");
 }
 
 static bool
@@ -726,8 +707,8 @@ list_case_text (struct lister *l, const struct ehl_case *k)
   if (ok)
     {
       printf ("%s%s\n", l->shown++ ? "\n" : "", k->id);
-      ok = print_section (members, n_members, "no network members recorded")
-           && print_section (meetings, n_meetings, "no meetings recorded");
+      print_section (members, n_members, "no network members recorded");
+      print_section (meetings, n_meetings, "no meetings recorded");
     }
   ehl_table_free (members);
   ehl_table_free (meetings);

@@ -571,24 +571,28 @@ is_falling (const struct series *s, const struct printer *pr)
   return s->p[s->n - 1].score <= before - pr->falling;
 }
 
-/* The sparkline of S into OUT: one character per score, on the fixed
-   0-10 scale, in block characters or in ASCII "_.-=#".  */
-static void
-sparkline (FILE *out, const struct series *s, bool utf8)
+/* The sparkline of S in a malloc'd string: one character per score, on
+   the fixed 0-10 scale, in block characters or in ASCII "_.-=#".  */
+static char *
+sparkline (const struct series *s, bool utf8)
 {
   static const char *const blocks[] = {
     "\u2581", "\u2582", "\u2583", "\u2584", "\u2585", "\u2586", "\u2587",
     "\u2588"
   };
   static const char ascii[] = "_.-=#";
-  for (size_t i = 0; i < s->n; i++)
+  char *out = malloc (s->n * 3 + 1), *p = out;
+  for (size_t i = 0; out && i < s->n; i++)
     {
       int score = s->p[i].score;
       if (utf8)
-        fputs (blocks[(score * 7 + 5) / 10], out);
+        p = stpcpy (p, blocks[(score * 7 + 5) / 10]);
       else
-        putc (ascii[(score * 4 + 5) / 10], out);
+        *p++ = ascii[(score * 4 + 5) / 10];
     }
+  if (out)
+    *p = '\0';
+  return out;
 }
 
 static int
@@ -598,66 +602,42 @@ change_of (const struct series *s)
 }
 
 /* "wellbeing by parent", then ", child C2" and ", statement 1a2b3c4d"
-   when the series has them.  */
-static void
-series_label (FILE *out, const struct series *s)
+   when the series has them, in a malloc'd string.  */
+static char *
+series_label (const struct series *s)
 {
   const struct point *p = &s->p[0];
-  fprintf (out, "%s by %s", scale_kinds[p->kind], raters[p->rater]);
-  if (p->child)
-    fprintf (out, ", child %s", p->child);
+  char id[17] = "";
   if (p->statement)
-    {
-      char id[17];
-      ehl_id_format (p->statement, id);
-      fprintf (out, ", statement %.8s", id);
-    }
-}
-
-/* Run WRITE into a malloc'd string.  */
-static char *
-text_of (void (*write) (FILE *, const struct series *, bool),
-         const struct series *s, bool flag)
-{
-  char *buf = NULL;
-  size_t len = 0;
-  FILE *f = open_memstream (&buf, &len);
-  if (!f)
+    ehl_id_format (p->statement, id);
+  id[8] = '\0';
+  char *label;
+  if (asprintf (&label, "%s by %s%s%s%s%s", scale_kinds[p->kind],
+                raters[p->rater], p->child ? ", child " : "",
+                p->child ? p->child : "", p->statement ? ", statement " : "",
+                id) < 0)
     return NULL;
-  write (f, s, flag);
-  if (fclose (f) != 0)
+  return label;
+}
+
+/* The dated scores of S in a malloc'd string: "2021-03-01 3, 2021-04-12
+   5" (text) or "2021-03-01:3 2021-04-12:5" (CSV).  */
+static char *
+scores_text (const struct series *s, bool csv)
+{
+  enum { ONE = sizeof ", 2021-03-01 10" - 1 };
+  char *out = malloc (s->n * ONE + 1), *p = out;
+  for (size_t i = 0; out && i < s->n; i++)
     {
-      free (buf);
-      return NULL;
+      if (i)
+        p = stpcpy (p, csv ? " " : ", ");
+      ehl_date_format (s->p[i].day, p);
+      p += 10;
+      p += sprintf (p, csv ? ":%d" : " %d", s->p[i].score);
     }
-  return buf;
-}
-
-static void
-write_label (FILE *out, const struct series *s, bool unused)
-{
-  (void) unused;
-  series_label (out, s);
-}
-
-/* "2021-03-01 3, 2021-04-12 5" (text) or "2021-03-01:3 2021-04-12:5"
-   (CSV).  */
-static void
-write_scores (FILE *out, const struct series *s, bool csv)
-{
-  char date[11];
-  for (size_t i = 0; i < s->n; i++)
-    {
-      ehl_date_format (s->p[i].day, date);
-      fprintf (out, csv ? "%s%s:%d" : "%s%s %d", i ? (csv ? " " : ", ") : "",
-               date, s->p[i].score);
-    }
-}
-
-static void
-write_sparkline (FILE *out, const struct series *s, bool utf8)
-{
-  sparkline (out, s, utf8);
+  if (out)
+    *p = '\0';
+  return out;
 }
 
 static bool
@@ -667,9 +647,9 @@ add_text_row (struct printer *pr, const struct series *s)
   snprintf (change, sizeof change, "%+d", change_of (s));
   if (change_of (s) == 0)
     strcpy (change, "0");
-  char *label = text_of (write_label, s, false);
-  char *trend = text_of (write_sparkline, s, pr->utf8);
-  char *scores = text_of (write_scores, s, false);
+  char *label = series_label (s);
+  char *trend = sparkline (s, pr->utf8);
+  char *scores = scores_text (s, false);
   bool ok = label && trend && scores;
   if (ok)
     {
@@ -745,7 +725,7 @@ write_csv (const struct series *s)
   snprintf (change, sizeof change, "%d", change_of (s));
   if (first->statement)
     ehl_id_format (first->statement, id);
-  char *scores = text_of (write_scores, s, true);
+  char *scores = scores_text (s, true);
   if (!scores)
     return false;
   const char *row[CSV_COLS] = {
@@ -753,7 +733,9 @@ write_csv (const struct series *s)
     raters[first->rater], id, count, first_date, first_score, previous,
     latest_date, latest_score, change, scores
   };
-  bool ok = ehl_csv_row (stdout, row, CSV_COLS, NULL);
+  /* The change (column 11) is a number even when it is -2.  */
+  struct ehl_csv_opts opts = { .numbers = 1ull << 11 };
+  bool ok = ehl_csv_row (stdout, row, CSV_COLS, &opts);
   free (scores);
   return ok;
 }
