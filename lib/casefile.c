@@ -253,14 +253,15 @@ drop_removed (struct ehl_case *k)
 
 /* Fold LATER's fields (but "date") into MERGED: items are visited in date
    order, so the latest-dated record that has a field wins.  */
-static void
+static bool
 fold_member (json_t *merged, json_t *later)
 {
   const char *key;
   json_t *v;
   json_object_foreach (later, key, v)
-    if (strcmp (key, "date") != 0)
-      json_object_set (merged, key, v);
+    if (strcmp (key, "date") != 0 && json_object_set (merged, key, v) != 0)
+      return false;
+  return true;
 }
 
 /* Merge network items with the same name into the earliest one.  Items
@@ -287,14 +288,16 @@ merge_network (struct ehl_case *k)
           struct ehl_item *m = &k->items[at - 1];
           /* Merge into a copy: the caller may hold the record too.  */
           json_t *copy = json_copy (m->json);
-          if (copy)
+          /* json_copy quietly leaves out what it had no memory for.  */
+          if (copy && json_object_size (copy) == json_object_size (m->json)
+              && fold_member (copy, it->json))
             {
               json_decref (m->json);
               m->json = copy;
-              fold_member (m->json, it->json);
               json_decref (it->json);
               continue;
             }
+          json_decref (copy);
           ok = false;
         }
       else if (name && ok
