@@ -279,8 +279,17 @@ take_option (struct options *o, int c, const char *arg)
   return true;
 }
 
-/* ---- recording: the envelope and the write, in one place (the shared
-   lib/make.h of ehlog-new takes this over when it lands) ---- */
+/* ---- recording: the envelope and the write, in one place (lib/make.h
+   of ehlog-new takes this over once both are merged) ---- */
+
+/* A record being made from the options.  */
+struct draft
+{
+  json_t *rec;
+  const char *name_option;      /* the option a "name" came from */
+  bool bad;                     /* an option value was unusable (reported) */
+  bool no_memory;
+};
 
 /* Who records: $EHLOG_BY, else the login name.  */
 static const char *
@@ -299,70 +308,81 @@ default_by (void)
   return by && *by ? by : NULL;
 }
 
-/* Set FIELD of REC to the text VALUE (if given).  False, after naming
-   OPTION, if VALUE is not UTF-8.  */
-static bool
-put_text (json_t *rec, const char *field, const char *value,
-          const char *option)
+/* Set FIELD of the record to VALUE (a new reference; NULL when memory
+   ran out).  */
+static void
+draft_put (struct draft *d, const char *field, json_t *value)
 {
-  if (!value)
-    return true;
-  json_t *s = json_string (value);
-  if (!s)
-    {
-      ehl_warn ("--%s: not valid UTF-8 text", option);
-      return false;
-    }
-  json_object_set_new (rec, field, s);
-  return true;
+  if (!value || !d->rec || json_object_set_new (d->rec, field, value) != 0)
+    d->no_memory = true;
 }
 
-/* A new record of TYPE with its envelope in the order of ehlog(7): type,
-   case, date, id (filled in last), by, child, supersedes.  NULL after a
-   message if an option value is unusable.  */
+/* A string of the record from OPTION's VALUE (if given); text that is
+   not UTF-8 is reported.  */
 static json_t *
-new_record (const char *type, const char *case_id, const struct options *o)
+draft_string (struct draft *d, const char *value, const char *option)
+{
+  if (!ehl_utf8_valid (value))
+    {
+      ehl_warn ("--%s: not valid UTF-8 text", option);
+      d->bad = true;
+      return NULL;
+    }
+  json_t *s = json_string (value);
+  if (!s)
+    d->no_memory = true;
+  return s;
+}
+
+static void
+draft_text (struct draft *d, const char *field, const char *value,
+            const char *option)
+{
+  json_t *s;
+  if (value && (s = draft_string (d, value, option)))
+    draft_put (d, field, s);
+}
+
+/* Start a record of TYPE with its envelope in the order of ehlog(7):
+   type, case, date, id (filled in last), by, child, supersedes.  */
+static void
+draft_begin (struct draft *d, const char *type, const char *case_id,
+             const struct options *o)
 {
   ehl_day day = ehl_date_today ();
   char date[11];
   if (o->date && !ehl_date_parse_option (o->date, &day))
     {
       ehl_warn ("--date: must be a real date, YYYY-MM-DD or DD/MM/YYYY");
-      return NULL;
+      d->bad = true;
     }
   ehl_date_format (day, date);
-  json_t *rec = json_object ();
-  if (!rec)
-    return NULL;
-  json_object_set_new (rec, "type", json_string (type));
-  bool ok = put_text (rec, "case", case_id, "case");
-  json_object_set_new (rec, "date", json_string (date));
-  json_object_set_new (rec, "id", json_string ("0000000000000000"));
-  ok = ok && put_text (rec, "by", o->by ? o->by : default_by (), "by")
-       && put_text (rec, "child", o->child, "child")
-       && put_text (rec, "supersedes", o->supersedes, "supersedes");
-  if (!ok)
-    {
-      json_decref (rec);
-      return NULL;
-    }
-  return rec;
+  d->rec = json_object ();
+  draft_put (d, "type", json_string (type));
+  draft_text (d, "case", case_id, "case");
+  draft_put (d, "date", json_string (date));
+  draft_put (d, "id", json_string ("0000000000000000"));
+  draft_text (d, "by", o->by ? o->by : default_by (), "by");
+  draft_text (d, "child", o->child, "child");
+  draft_text (d, "supersedes", o->supersedes, "supersedes");
 }
 
-/* The option a field of the new record came from.  */
+/* The option a field of the record came from: "rater_name" is
+   --rater-name, "attendees[2]" --attendee, "name" the action's.  */
 static void
-option_of (const char *field, const char *action_opt, char *out, size_t size)
+option_of (const char *field, const char *name_option, char *out,
+           size_t size)
 {
   static const char *const renamed[][2] = {
     { "name", NULL }, { "kind", "meeting" }, { "attendees", "attendee" },
-    { "spoken_to", "date" }, { "status", NULL }
+    { "spoken_to", "date" }
   };
   size_t n = strcspn (field, "[.");
   for (size_t i = 0; i < sizeof renamed / sizeof *renamed; i++)
     if (strlen (renamed[i][0]) == n && strncmp (field, renamed[i][0], n) == 0)
       {
         snprintf (out, size, "--%s", renamed[i][1] ? renamed[i][1]
-                  : action_opt);
+                  : name_option);
         return;
       }
   snprintf (out, size, "--%.*s", (int) n, field);
@@ -374,76 +394,71 @@ option_of (const char *field, const char *action_opt, char *out, size_t size)
 static void
 report_option_problem (void *ctx, const char *field, const char *message)
 {
+  const struct draft *d = ctx;
   char option[64];
-  option_of (field, ctx, option, sizeof option);
+  option_of (field, d->name_option, option, sizeof option);
   ehl_warn ("%s: %s", option, message);
 }
 
-/* Give REC its id, check it against the contract (naming the options
-   that are wrong) and write or append it.  Returns the exit status.  */
+/* Give the record its id, check it against the contract (naming the
+   options that are wrong) and, if nothing was wrong, write it or append
+   it to APPEND.  Frees the record; returns the exit status.  */
 static int
-finish_record (json_t *rec, const struct options *o)
+draft_finish (struct draft *d, const char *append)
 {
-  if (!ehl_record_assign_id (rec))
-    {
-      ehl_warn ("memory exhausted");
-      return EHL_EXIT_TROUBLE;
-    }
-  if (ehl_validate (rec, 0, report_option_problem, (void *) o->action_opt) > 0)
-    return EHL_EXIT_TROUBLE;
-  if (o->append)
-    return ehl_append_records (o->append, &rec, 1) ? EHL_EXIT_OK
-           : EHL_EXIT_TROUBLE;
-  ehl_write_record (stdout, rec);       /* errors: ehl_finish */
-  return EHL_EXIT_OK;
+  int status = EHL_EXIT_TROUBLE;
+  if (d->no_memory || !ehl_record_assign_id (d->rec))
+    ehl_warn ("memory exhausted");
+  else if (ehl_validate (d->rec, 0, report_option_problem, d) > 0 || d->bad)
+    ;                           /* every problem was reported */
+  else if (append)
+    status = ehl_append_records (append, &d->rec, 1) ? EHL_EXIT_OK
+             : EHL_EXIT_TROUBLE;
+  else if (ehl_write_record (stdout, d->rec) || ehl_stdout_failed ())
+    status = EHL_EXIT_OK;       /* a write error is ehl_finish's to report */
+  else
+    ehl_warn ("memory exhausted");
+  json_decref (d->rec);
+  d->rec = NULL;
+  return status;
 }
 
 /* ---- recording network records ---- */
 
-static bool
-put_member_fields (json_t *rec, const struct options *o)
+/* The fields of a network record, in the contract's order.  */
+static void
+put_member_fields (struct draft *d, const struct options *o)
 {
-  if (!put_text (rec, "name", o->name, o->action_opt))
-    return false;
-  switch (o->action)
-    {
-    case ACT_ADD:
-      json_object_set_new (rec, "status", json_string ("active"));
-      return put_text (rec, "relationship", o->relationship, "relationship")
-             && put_text (rec, "category", o->category, "category");
-    case ACT_SPOKEN:
-      json_object_set (rec, "spoken_to", json_object_get (rec, "date"));
-      return true;
-    default:
-      json_object_set_new (rec, "status", json_string ("withdrawn"));
-      return true;
-    }
+  draft_text (d, "name", o->name, o->action_opt);
+  draft_text (d, "relationship", o->relationship, "relationship");
+  draft_text (d, "category", o->category, "category");
+  if (o->action == ACT_SPOKEN)
+    draft_put (d, "spoken_to",
+               json_incref (json_object_get (d->rec, "date")));
+  else
+    draft_put (d, "status", json_string (o->action == ACT_ADD ? "active"
+                                         : "withdrawn"));
 }
 
-static bool
-put_meeting_fields (json_t *rec, const struct options *o)
+static void
+put_meeting_fields (struct draft *d, const struct options *o)
 {
-  if (!put_text (rec, "kind", o->kind, "meeting"))
-    return false;
+  draft_text (d, "kind", o->kind, "meeting");
   if (o->n_attendees > 0)
     {
       json_t *who = json_array ();
-      json_object_set_new (rec, "attendees", who);
-      for (size_t i = 0; i < o->n_attendees; i++)
+      for (size_t i = 0; who && i < o->n_attendees; i++)
         {
-          json_t *s = json_string (o->attendees[i]);
-          if (!s)
-            {
-              ehl_warn ("--attendee: not valid UTF-8 text");
-              return false;
-            }
-          json_array_append_new (who, s);
+          json_t *s = draft_string (d, o->attendees[i], "attendee");
+          if (s && json_array_append_new (who, s) != 0)
+            d->no_memory = true;
         }
+      draft_put (d, "attendees", who);
     }
   if (o->plan_shared)
-    json_object_set_new (rec, "plan_shared", json_true ());
-  return put_text (rec, "not_required", o->not_required, "not-required")
-         && put_text (rec, "notes", o->notes, "notes");
+    draft_put (d, "plan_shared", json_true ());
+  draft_text (d, "not_required", o->not_required, "not-required");
+  draft_text (d, "notes", o->notes, "notes");
 }
 
 /* ---- reading: what is kept of each record ----
@@ -543,31 +558,28 @@ record_network (const struct options *o)
   if (o->cases.n != 1)
     return ehl_usage_fail (o->cases.n ? "--case: give one case when recording"
                            : "--case is required");
-  if (o->member_opt && o->action != ACT_ADD)
-    return ehl_usage_fail ("--%s needs --add", o->member_opt);
-  if (o->meeting_opt && o->action != ACT_MEETING)
-    return ehl_usage_fail ("--%s needs --meeting", o->meeting_opt);
   if (o->check_against && o->action != ACT_SPOKEN
       && o->action != ACT_WITHDRAW)
     return ehl_usage_fail ("--check-against needs --spoken or --withdraw");
 
   const char *case_id = o->cases.ids[0];
   bool member = o->action != ACT_MEETING;
-  json_t *rec = new_record (member ? "network" : "meeting", case_id, o);
-  if (!rec)
-    return EHL_EXIT_TROUBLE;
-  int status = EHL_EXIT_TROUBLE;
   bool known = true;
-  if ((member ? put_member_fields (rec, o) : put_meeting_fields (rec, o))
-      && (!o->check_against
-          || check_member (o->check_against, case_id, o->name, &known)))
-    status = finish_record (rec, o);
+  struct draft d = { .name_option = o->action_opt };
+  draft_begin (&d, member ? "network" : "meeting", case_id, o);
+  if (member)
+    put_member_fields (&d, o);
+  else
+    put_meeting_fields (&d, o);
+  if (!d.bad && !d.no_memory && o->check_against
+      && !check_member (o->check_against, case_id, o->name, &known))
+    d.bad = true;
+  int status = draft_finish (&d, o->append);
   /* The name is not repeated: it is personal data.  */
   if (status == EHL_EXIT_OK && !known)
     ehl_warn_at (o->check_against, 0, "%s: --%s: no network member of that"
                  " name was added in this case; recorded all the same",
                  case_id, o->action_opt);
-  json_decref (rec);
   return status;
 }
 
@@ -668,13 +680,13 @@ add_meeting_row (ehl_table *t, const struct ehl_item *it)
 
 /* Print TABLE indented under a case, or NOTHING if it has no ROWS
    beyond its header.  */
-static void
+static bool
 print_section (ehl_table *t, size_t rows, const char *nothing)
 {
-  if (rows == 0)
-    printf ("  %s\n", nothing);
-  else
-    ehl_table_print_indented (t, stdout, "  ");
+  if (rows > 0)
+    return ehl_table_print_indented (t, stdout, "  ");
+  printf ("  %s\n", nothing);
+  return true;
 }
 
 static bool
@@ -707,8 +719,8 @@ list_case_text (struct lister *l, const struct ehl_case *k)
   if (ok)
     {
       printf ("%s%s\n", l->shown++ ? "\n" : "", k->id);
-      print_section (members, n_members, "no network members recorded");
-      print_section (meetings, n_meetings, "no meetings recorded");
+      ok = print_section (members, n_members, "no network members recorded")
+           && print_section (meetings, n_meetings, "no meetings recorded");
     }
   ehl_table_free (members);
   ehl_table_free (meetings);
@@ -733,30 +745,33 @@ list_unspoken_text (struct lister *l, const struct ehl_case *k)
 
 /* ---- NDJSON: members as merged network records, meetings as kept ---- */
 
+/* Set KEY of O to V (a new reference, NULL if memory ran out); false if
+   it could not be done.  */
+static bool
+put (json_t *o, const char *key, json_t *v)
+{
+  return json_object_set_new (o, key, v) == 0;
+}
+
 static bool
 write_item_ndjson (const struct ehl_case *k, const struct ehl_item *it)
 {
   char date[11], id[17];
   ehl_date_format (it->day, date);
-  json_t *o = json_object ();
-  if (!o)
-    return false;
+  ehl_id_format (it->id, id);
   bool member = it->type == EHL_T_NETWORK;
-  json_object_set_new (o, "type", json_string (member ? "network"
-                                               : "meeting"));
-  json_object_set_new (o, "case", json_string (k->id));
-  json_object_set_new (o, "date", json_string (date));
-  if (!member)
-    {
-      ehl_id_format (it->id, id);
-      json_object_set_new (o, "id", json_string (id));
-    }
-  json_object_update (o, it->json);
-  if (member && !json_object_get (o, "status"))
-    json_object_set_new (o, "status", json_string ("active"));
-  ehl_write_record (stdout, o);
+  json_t *o = json_object ();
+  bool ok = o && put (o, "type", json_string (member ? "network"
+                                              : "meeting"))
+            && put (o, "case", json_string (k->id))
+            && put (o, "date", json_string (date))
+            && (member || put (o, "id", json_string (id)))
+            && json_object_update (o, it->json) == 0
+            && (!member || json_object_get (o, "status")
+                || put (o, "status", json_string ("active")))
+            && (ehl_write_record (stdout, o) || ehl_stdout_failed ());
   json_decref (o);
-  return true;
+  return ok;
 }
 
 /* ---- CSV ---- */
@@ -837,7 +852,7 @@ list_cases (const struct options *o, const ehl_cases *cases)
            : o->unspoken ? list_unspoken_text (&l, k) : list_case_text (&l, k);
     }
   if (ok && l.unspoken && l.shown > 0)
-    ehl_table_print (l.unspoken, stdout);
+    ok = ehl_table_print (l.unspoken, stdout);
   ehl_table_free (l.unspoken);
   /* A failed standard output is reported by ehl_finish.  */
   return ok || ehl_stdout_failed ();
@@ -867,51 +882,72 @@ dot_string (const char *s)
   putchar ('"');
 }
 
-/* Add the label of child C (its name, else its ref) to the children's
-   label, once per child.  */
-static void
-note_child (json_t *label, json_t *seen, json_t *c)
+/* The key a child is known by: its ref, else its name.  */
+static const char *
+child_key (json_t *c)
 {
-  const char *name = ehl_get_str (c, "name");
   const char *ref = ehl_get_str (c, "ref");
-  const char *key = ref ? ref : name;
-  if (!key || json_object_get (seen, key))
-    return;
-  json_object_set_new (seen, key, json_true ());
-  json_array_append_new (label, json_string (name ? name : ref));
+  return ref ? ref : ehl_get_str (c, "name");
+}
+
+/* The Ith child an item names (an open record's children[I]; a
+   conversation's child when I is 0), or NULL.  */
+static json_t *
+item_child (const struct ehl_item *it, size_t i)
+{
+  if (it->type == EHL_T_OPEN)
+    return json_array_get (json_object_get (it->json, "children"), i);
+  return i == 0 ? json_object_get (it->json, "child") : NULL;
+}
+
+/* The children of K's records of TYPE into OUT, each once; returns how
+   many.  OUT NULL: only count them (with repeats).  */
+static size_t
+collect_children (const struct ehl_case *k, enum ehl_type type, json_t **out)
+{
+  size_t n = 0;
+  json_t *c;
+  for (size_t j = 0; j < k->n_items; j++)
+    for (size_t i = 0; k->items[j].type == type
+         && (c = item_child (&k->items[j], i)); i++)
+      {
+        const char *key = child_key (c);
+        bool seen = !key;
+        for (size_t m = 0; out && !seen && m < n; m++)
+          seen = strcmp (child_key (out[m]), key) == 0;
+        if (!seen && out)
+          out[n] = c;
+        n += !seen;
+      }
+  return n;
 }
 
 /* The children in the middle: those of the case's open records, else
    those its conversation logs were about, else the case itself.  */
-static void
+static bool
 draw_children (const struct ehl_case *k)
 {
-  json_t *label = json_array (), *seen = json_object ();
-  size_t i;
-  json_t *c;
-  for (int pass = 0; pass < 2 && json_array_size (label) == 0; pass++)
-    for (size_t j = 0; j < k->n_items; j++)
-      {
-        const struct ehl_item *it = &k->items[j];
-        if (pass == 0 && it->type == EHL_T_OPEN)
-          json_array_foreach (json_object_get (it->json, "children"), i, c)
-            note_child (label, seen, c);
-        else if (pass == 1 && it->type == EHL_T_CONVERSATION)
-          note_child (label, seen, json_object_get (it->json, "child"));
-      }
+  enum ehl_type type = collect_children (k, EHL_T_OPEN, NULL) > 0
+                       ? EHL_T_OPEN : EHL_T_CONVERSATION;
+  json_t **children = malloc ((collect_children (k, type, NULL) + 1)
+                              * sizeof *children);
+  if (!children)
+    return false;
+  size_t n = collect_children (k, type, children);
   fputs ("  child [shape=doublecircle, fillcolor=\"#ffffff\", label=\"",
          stdout);
-  if (json_array_size (label) == 0)
+  if (n == 0)
     ehl_dot_escape (stdout, k->id);
-  json_array_foreach (label, i, c)
+  for (size_t i = 0; i < n; i++)
     {
+      const char *name = ehl_get_str (children[i], "name");
       if (i)
         fputs ("\\n", stdout);
-      ehl_dot_escape (stdout, json_string_value (c));
+      ehl_dot_escape (stdout, name ? name : ehl_get_str (children[i], "ref"));
     }
   fputs ("\"];\n", stdout);
-  json_decref (label);
-  json_decref (seen);
+  free (children);
+  return true;
 }
 
 /* One member: filled by category; a dashed outline and line while not
@@ -941,7 +977,7 @@ draw_member (size_t n, json_t *m)
   fputs ("];\n", stdout);
 }
 
-static int
+static bool
 draw_ecomap (const struct ehl_case *k)
 {
   printf ("// Ecomap of case %s, drawn by ehlog-network: render with\n"
@@ -957,13 +993,14 @@ draw_ecomap (const struct ehl_case *k)
          " spoken to, grey dotted withdrawn\"];\n"
          "  node [shape=box, style=\"filled,rounded\", fontname=\"Helvetica\"];\n"
          "  edge [fontname=\"Helvetica\", fontsize=10];\n", stdout);
-  draw_children (k);
+  if (!draw_children (k))
+    return false;
   size_t n = 0;
   for (size_t i = 0; i < k->n_items; i++)
     if (k->items[i].type == EHL_T_NETWORK)
       draw_member (++n, k->items[i].json);
   fputs ("}\n", stdout);
-  return EHL_EXIT_OK;
+  return true;
 }
 
 static int
@@ -986,12 +1023,8 @@ read_network (const struct options *o, char *const *files, int nfiles)
     return EHL_EXIT_TROUBLE;
   bool missing = ehl_case_list_report_missing (&o->cases, cases) > 0;
   int status = input_bad || missing ? EHL_EXIT_TROUBLE : EHL_EXIT_OK;
-  if (o->ecomap)
-    {
-      if (!missing)
-        draw_ecomap (ehl_cases_at (cases, 0));
-    }
-  else if (!list_cases (o, cases))
+  if (o->ecomap ? !missing && !draw_ecomap (ehl_cases_at (cases, 0))
+      : !list_cases (o, cases))
     {
       ehl_warn ("memory exhausted");
       status = EHL_EXIT_TROUBLE;
@@ -1037,6 +1070,10 @@ main (int argc, char **argv)
   if (o.record_opt && o.read_opt)
     status = ehl_usage_fail ("--%s cannot be used with --%s", o.record_opt,
                              o.read_opt);
+  else if (o.member_opt && o.action != ACT_ADD)
+    status = ehl_usage_fail ("--%s needs --add", o.member_opt);
+  else if (o.meeting_opt && o.action != ACT_MEETING)
+    status = ehl_usage_fail ("--%s needs --meeting", o.meeting_opt);
   else if (o.record_opt && o.action == ACT_NONE)
     status = ehl_usage_fail ("--%s needs --add, --spoken, --withdraw or"
                              " --meeting", o.record_opt);

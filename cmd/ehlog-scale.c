@@ -194,8 +194,17 @@ take_option (struct options *o, int c, const char *arg)
   return true;
 }
 
-/* ---- recording: the envelope and the write, in one place (the shared
-   lib/make.h of ehlog-new takes this over when it lands) ---- */
+/* ---- recording: the envelope and the write, in one place (lib/make.h
+   of ehlog-new takes this over once both are merged) ---- */
+
+/* A record being made from the options.  */
+struct draft
+{
+  json_t *rec;
+  const char *name_option;      /* the option a "name" came from */
+  bool bad;                     /* an option value was unusable (reported) */
+  bool no_memory;
+};
 
 /* Who records: $EHLOG_BY, else the login name.  */
 static const char *
@@ -214,62 +223,83 @@ default_by (void)
   return by && *by ? by : NULL;
 }
 
-/* Set FIELD of REC to the text VALUE (if given).  False, after naming
-   OPTION, if VALUE is not UTF-8.  */
-static bool
-put_text (json_t *rec, const char *field, const char *value,
-          const char *option)
+/* Set FIELD of the record to VALUE (a new reference; NULL when memory
+   ran out).  */
+static void
+draft_put (struct draft *d, const char *field, json_t *value)
 {
-  if (!value)
-    return true;
-  json_t *s = json_string (value);
-  if (!s)
-    {
-      ehl_warn ("--%s: not valid UTF-8 text", option);
-      return false;
-    }
-  json_object_set_new (rec, field, s);
-  return true;
+  if (!value || !d->rec || json_object_set_new (d->rec, field, value) != 0)
+    d->no_memory = true;
 }
 
-/* A new record of TYPE with its envelope in the order of ehlog(7): type,
-   case, date, id (filled in last), by, child, supersedes.  NULL after a
-   message if an option value is unusable.  */
+/* A string of the record from OPTION's VALUE (if given); text that is
+   not UTF-8 is reported.  */
 static json_t *
-new_record (const char *type, const char *case_id, const struct options *o)
+draft_string (struct draft *d, const char *value, const char *option)
+{
+  if (!ehl_utf8_valid (value))
+    {
+      ehl_warn ("--%s: not valid UTF-8 text", option);
+      d->bad = true;
+      return NULL;
+    }
+  json_t *s = json_string (value);
+  if (!s)
+    d->no_memory = true;
+  return s;
+}
+
+static void
+draft_text (struct draft *d, const char *field, const char *value,
+            const char *option)
+{
+  json_t *s;
+  if (value && (s = draft_string (d, value, option)))
+    draft_put (d, field, s);
+}
+
+/* Start a record of TYPE with its envelope in the order of ehlog(7):
+   type, case, date, id (filled in last), by, child, supersedes.  */
+static void
+draft_begin (struct draft *d, const char *type, const char *case_id,
+             const struct options *o)
 {
   ehl_day day = ehl_date_today ();
   char date[11];
   if (o->date && !ehl_date_parse_option (o->date, &day))
     {
       ehl_warn ("--date: must be a real date, YYYY-MM-DD or DD/MM/YYYY");
-      return NULL;
+      d->bad = true;
     }
   ehl_date_format (day, date);
-  json_t *rec = json_object ();
-  if (!rec)
-    return NULL;
-  json_object_set_new (rec, "type", json_string (type));
-  bool ok = put_text (rec, "case", case_id, "case");
-  json_object_set_new (rec, "date", json_string (date));
-  json_object_set_new (rec, "id", json_string ("0000000000000000"));
-  ok = ok && put_text (rec, "by", o->by ? o->by : default_by (), "by")
-       && put_text (rec, "child", o->child, "child")
-       && put_text (rec, "supersedes", o->supersedes, "supersedes");
-  if (!ok)
-    {
-      json_decref (rec);
-      return NULL;
-    }
-  return rec;
+  d->rec = json_object ();
+  draft_put (d, "type", json_string (type));
+  draft_text (d, "case", case_id, "case");
+  draft_put (d, "date", json_string (date));
+  draft_put (d, "id", json_string ("0000000000000000"));
+  draft_text (d, "by", o->by ? o->by : default_by (), "by");
+  draft_text (d, "child", o->child, "child");
+  draft_text (d, "supersedes", o->supersedes, "supersedes");
 }
 
-/* The option a field of the new record came from: "rater_name" is
-   --rater-name; "attendees[2]" is --attendees.  */
+/* The option a field of the record came from: "rater_name" is
+   --rater-name, "attendees[2]" --attendee, "name" the action's.  */
 static void
-option_of (const char *field, char *out, size_t size)
+option_of (const char *field, const char *name_option, char *out,
+           size_t size)
 {
+  static const char *const renamed[][2] = {
+    { "name", NULL }, { "kind", "meeting" }, { "attendees", "attendee" },
+    { "spoken_to", "date" }
+  };
   size_t n = strcspn (field, "[.");
+  for (size_t i = 0; i < sizeof renamed / sizeof *renamed; i++)
+    if (strlen (renamed[i][0]) == n && strncmp (field, renamed[i][0], n) == 0)
+      {
+        snprintf (out, size, "--%s", renamed[i][1] ? renamed[i][1]
+                  : name_option);
+        return;
+      }
   snprintf (out, size, "--%.*s", (int) n, field);
   for (char *p = out; *p; p++)
     if (*p == '_')
@@ -279,29 +309,33 @@ option_of (const char *field, char *out, size_t size)
 static void
 report_option_problem (void *ctx, const char *field, const char *message)
 {
+  const struct draft *d = ctx;
   char option[64];
-  (void) ctx;
-  option_of (field, option, sizeof option);
+  option_of (field, d->name_option, option, sizeof option);
   ehl_warn ("%s: %s", option, message);
 }
 
-/* Give REC its id, check it against the contract (naming the options
-   that are wrong) and write or append it.  Returns the exit status.  */
+/* Give the record its id, check it against the contract (naming the
+   options that are wrong) and, if nothing was wrong, write it or append
+   it to APPEND.  Frees the record; returns the exit status.  */
 static int
-finish_record (json_t *rec, const char *append)
+draft_finish (struct draft *d, const char *append)
 {
-  if (!ehl_record_assign_id (rec))
-    {
-      ehl_warn ("memory exhausted");
-      return EHL_EXIT_TROUBLE;
-    }
-  if (ehl_validate (rec, 0, report_option_problem, NULL) > 0)
-    return EHL_EXIT_TROUBLE;
-  if (append)
-    return ehl_append_records (append, &rec, 1) ? EHL_EXIT_OK
-           : EHL_EXIT_TROUBLE;
-  ehl_write_record (stdout, rec);       /* errors: ehl_finish */
-  return EHL_EXIT_OK;
+  int status = EHL_EXIT_TROUBLE;
+  if (d->no_memory || !ehl_record_assign_id (d->rec))
+    ehl_warn ("memory exhausted");
+  else if (ehl_validate (d->rec, 0, report_option_problem, d) > 0 || d->bad)
+    ;                           /* every problem was reported */
+  else if (append)
+    status = ehl_append_records (append, &d->rec, 1) ? EHL_EXIT_OK
+             : EHL_EXIT_TROUBLE;
+  else if (ehl_write_record (stdout, d->rec) || ehl_stdout_failed ())
+    status = EHL_EXIT_OK;       /* a write error is ehl_finish's to report */
+  else
+    ehl_warn ("memory exhausted");
+  json_decref (d->rec);
+  d->rec = NULL;
+  return status;
 }
 
 /* ---- recording a scale ---- */
@@ -328,26 +362,22 @@ record_scale (const struct options *o)
     return ehl_usage_fail ("--score is required");
   if (!o->rater)
     return ehl_usage_fail ("--rater is required");
+  struct draft d = { 0 };
   if (!parse_score (o->score, &score))
     {
       ehl_warn ("--score: must be a whole number from 0 to 10");
-      return EHL_EXIT_TROUBLE;
+      d.bad = true;
+      score = 0;                /* to go on and find any other problem */
     }
-  json_t *rec = new_record ("scale", o->cases.ids[0], o);
-  if (!rec)
-    return EHL_EXIT_TROUBLE;
-  json_object_set_new (rec, "scale",
-                       json_string (o->scale ? o->scale : "wellbeing"));
-  json_object_set_new (rec, "score", json_integer (score));
-  int status = EHL_EXIT_TROUBLE;
-  if (put_text (rec, "rater", o->rater, "rater")
-      && put_text (rec, "rater_name", o->rater_name, "rater-name")
-      && put_text (rec, "question", o->question, "question")
-      && put_text (rec, "about", o->about, "about")
-      && put_text (rec, "context", o->context, "context"))
-    status = finish_record (rec, o->append);
-  json_decref (rec);
-  return status;
+  draft_begin (&d, "scale", o->cases.ids[0], o);
+  draft_text (&d, "scale", o->scale ? o->scale : "wellbeing", "scale");
+  draft_put (&d, "score", json_integer (score));
+  draft_text (&d, "rater", o->rater, "rater");
+  draft_text (&d, "rater_name", o->rater_name, "rater-name");
+  draft_text (&d, "question", o->question, "question");
+  draft_text (&d, "about", o->about, "about");
+  draft_text (&d, "context", o->context, "context");
+  return draft_finish (&d, o->append);
 }
 
 /* ---- reading: what is kept of each record ----
@@ -662,6 +692,14 @@ add_text_row (struct printer *pr, const struct series *s)
   return ok;
 }
 
+/* Set KEY of O to V (a new reference, NULL if memory ran out); false if
+   it could not be done.  */
+static bool
+put (json_t *o, const char *key, json_t *v)
+{
+  return json_object_set_new (o, key, v) == 0;
+}
+
 static bool
 write_ndjson (const struct series *s)
 {
@@ -669,35 +707,31 @@ write_ndjson (const struct series *s)
   json_t *scores = json_array ();
   json_t *o = json_object ();
   char date[11], id[17];
-  for (size_t i = 0; scores && i < s->n; i++)
+  bool ok = scores && o;
+  for (size_t i = 0; ok && i < s->n; i++)
     {
       ehl_date_format (s->p[i].day, date);
-      json_array_append_new (scores, json_pack ("{s:s,s:i}", "date", date,
-                                                "score", s->p[i].score));
+      ok = json_array_append_new (scores,
+                                  json_pack ("{s:s,s:i}", "date", date,
+                                             "score", s->p[i].score)) == 0;
     }
-  bool ok = scores && o;
-  if (ok)
+  ok = ok && put (o, "type", json_string ("scale_series"))
+       && put (o, "case", json_string (s->case_id))
+       && (!first->child || put (o, "child", json_string (first->child)))
+       && put (o, "scale", json_string (scale_kinds[first->kind]))
+       && put (o, "rater", json_string (raters[first->rater]));
+  if (ok && first->statement)
     {
-      json_object_set_new (o, "type", json_string ("scale_series"));
-      json_object_set_new (o, "case", json_string (s->case_id));
-      if (first->child)
-        json_object_set_new (o, "child", json_string (first->child));
-      json_object_set_new (o, "scale", json_string (scale_kinds[first->kind]));
-      json_object_set_new (o, "rater", json_string (raters[first->rater]));
-      if (first->statement)
-        {
-          ehl_id_format (first->statement, id);
-          json_object_set_new (o, "statement", json_string (id));
-        }
-      json_object_set_new (o, "first", json_integer (first->score));
-      if (s->n > 1)
-        json_object_set_new (o, "previous",
-                             json_integer (s->p[s->n - 2].score));
-      json_object_set_new (o, "latest", json_integer (latest->score));
-      json_object_set_new (o, "change", json_integer (change_of (s)));
-      json_object_set (o, "scores", scores);
-      ehl_write_record (stdout, o);
+      ehl_id_format (first->statement, id);
+      ok = put (o, "statement", json_string (id));
     }
+  ok = ok && put (o, "first", json_integer (first->score))
+       && (s->n < 2
+           || put (o, "previous", json_integer (s->p[s->n - 2].score)))
+       && put (o, "latest", json_integer (latest->score))
+       && put (o, "change", json_integer (change_of (s)))
+       && put (o, "scores", json_incref (scores))
+       && (ehl_write_record (stdout, o) || ehl_stdout_failed ());
   json_decref (scores);
   json_decref (o);
   return ok;
@@ -820,7 +854,7 @@ show_history (struct options *o, char *const *files, int nfiles)
        && i < ehl_cases_count (cases); i++)
     ok = show_case (&pr, ehl_cases_at (cases, i));
   if (ok && pr.table && pr.shown > 0)
-    ehl_table_print (pr.table, stdout);
+    ok = ehl_table_print (pr.table, stdout) || ehl_stdout_failed ();
   ehl_table_free (pr.table);
   ehl_cases_free (cases);
   /* A failed standard output is reported by ehl_finish.  */
