@@ -289,6 +289,9 @@ struct draft
   const char *name_option;      /* the option a "name" came from */
   bool bad;                     /* an option value was unusable (reported) */
   bool no_memory;
+  const char *unusable[8];      /* fields left out for that: validation
+                                   keeps quiet about them */
+  size_t n_unusable;
 };
 
 /* Who records: $EHLOG_BY, else the login name.  */
@@ -341,6 +344,8 @@ draft_text (struct draft *d, const char *field, const char *value,
   json_t *s;
   if (value && (s = draft_string (d, value, option)))
     draft_put (d, field, s);
+  else if (value && d->bad && d->n_unusable < 8)
+    d->unusable[d->n_unusable++] = field;
 }
 
 /* Start a record of TYPE with its envelope in the order of ehlog(7):
@@ -396,6 +401,9 @@ report_option_problem (void *ctx, const char *field, const char *message)
 {
   const struct draft *d = ctx;
   char option[64];
+  for (size_t i = 0; i < d->n_unusable; i++)
+    if (strcmp (field, d->unusable[i]) == 0)
+      return;                   /* already reported as not UTF-8 */
   option_of (field, d->name_option, option, sizeof option);
   ehl_warn ("%s: %s", option, message);
 }
@@ -753,6 +761,20 @@ put (json_t *o, const char *key, json_t *v)
   return json_object_set_new (o, key, v) == 0;
 }
 
+/* The fields kept of IT into O, in the contract's order.  */
+static bool
+copy_fields (json_t *o, const struct ehl_item *it)
+{
+  static const struct keep all = { true };
+  for (const char *const *f = fields_kept (it->type, &all); *f; f++)
+    {
+      json_t *v = json_object_get (it->json, *f);
+      if (v && json_object_set (o, *f, v) != 0)
+        return false;
+    }
+  return true;
+}
+
 static bool
 write_item_ndjson (const struct ehl_case *k, const struct ehl_item *it)
 {
@@ -766,10 +788,10 @@ write_item_ndjson (const struct ehl_case *k, const struct ehl_item *it)
             && put (o, "case", json_string (k->id))
             && put (o, "date", json_string (date))
             && (member || put (o, "id", json_string (id)))
-            && json_object_update (o, it->json) == 0
-            && (!member || json_object_get (o, "status")
-                || put (o, "status", json_string ("active")))
-            && (ehl_write_record (stdout, o) || ehl_stdout_failed ());
+            && copy_fields (o, it);
+  ok = ok && (!member || json_object_get (o, "status")
+              || put (o, "status", json_string ("active")))
+       && (ehl_write_record (stdout, o) || ehl_stdout_failed ());
   json_decref (o);
   return ok;
 }

@@ -204,6 +204,9 @@ struct draft
   const char *name_option;      /* the option a "name" came from */
   bool bad;                     /* an option value was unusable (reported) */
   bool no_memory;
+  const char *unusable[8];      /* fields left out for that: validation
+                                   keeps quiet about them */
+  size_t n_unusable;
 };
 
 /* Who records: $EHLOG_BY, else the login name.  */
@@ -256,6 +259,8 @@ draft_text (struct draft *d, const char *field, const char *value,
   json_t *s;
   if (value && (s = draft_string (d, value, option)))
     draft_put (d, field, s);
+  else if (value && d->bad && d->n_unusable < 8)
+    d->unusable[d->n_unusable++] = field;
 }
 
 /* Start a record of TYPE with its envelope in the order of ehlog(7):
@@ -311,6 +316,9 @@ report_option_problem (void *ctx, const char *field, const char *message)
 {
   const struct draft *d = ctx;
   char option[64];
+  for (size_t i = 0; i < d->n_unusable; i++)
+    if (strcmp (field, d->unusable[i]) == 0)
+      return;                   /* already reported as not UTF-8 */
   option_of (field, d->name_option, option, sizeof option);
   ehl_warn ("%s: %s", option, message);
 }
