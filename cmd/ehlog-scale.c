@@ -20,6 +20,7 @@
 #include "output.h"
 #include "record.h"
 #include "table.h"
+#include "utf8.h"
 
 enum
 {
@@ -240,7 +241,7 @@ draft_put (struct draft *d, const char *field, json_t *value)
 static json_t *
 draft_string (struct draft *d, const char *value, const char *option)
 {
-  if (!ehl_utf8_valid (value))
+  if (!ehl_utf8_valid (value, strlen (value)))
     {
       ehl_warn ("--%s: not valid UTF-8 text", option);
       d->bad = true;

@@ -235,7 +235,7 @@ cmp_cases (const void *a, const void *b)
 static void
 drop_removed (struct ehl_case *k)
 {
-  if (k->n_removed == 0)
+  if (k->n_removed == 0 || k->n_items == 0)
     return;
   qsort (k->removed, k->n_removed, sizeof *k->removed, cmp_u64);
   size_t out = 0;
@@ -264,11 +264,42 @@ fold_member (json_t *merged, json_t *later)
   return true;
 }
 
+/* The default member operations: items keep their record's fields as a
+   JSON object.  */
+static const char *
+json_member_name (const struct ehl_item *it, void *ctx)
+{
+  (void) ctx;
+  return it->json ? ehl_get_str (it->json, "name") : NULL;
+}
+
+static bool
+json_member_fold (struct ehl_item *merged, struct ehl_item *later, void *ctx)
+{
+  (void) ctx;
+  /* Merge into a copy: the caller may hold the record too.  */
+  json_t *copy = json_copy (merged->json);
+  /* json_copy quietly leaves out what it had no memory for.  */
+  if (!copy || json_object_size (copy) != json_object_size (merged->json)
+      || !fold_member (copy, later->json))
+    {
+      json_decref (copy);
+      return false;
+    }
+  json_decref (merged->json);
+  merged->json = copy;
+  return true;
+}
+
+static const struct ehl_member_ops json_member_ops = {
+  json_member_name, json_member_fold, NULL
+};
+
 /* Merge network items with the same name into the earliest one.  Items
    are compacted in place; on running out of memory the members stay
    unmerged and false is returned.  */
 static bool
-merge_network (struct ehl_case *k)
+merge_network (struct ehl_case *k, const struct ehl_member_ops *ops)
 {
   ehl_strmap *first = NULL;     /* name -> 1 + index of its merged item */
   size_t out = 0;
@@ -276,8 +307,8 @@ merge_network (struct ehl_case *k)
   for (size_t i = 0; i < k->n_items; i++)
     {
       struct ehl_item *it = &k->items[i];
-      const char *name = it->type == EHL_T_NETWORK && it->json
-                         ? ehl_get_str (it->json, "name") : NULL;
+      const char *name = it->type == EHL_T_NETWORK
+                         ? ops->name (it, ops->ctx) : NULL;
       size_t at = 0;
       if (name && ok && !first && !(first = ehl_strmap_new ()))
         ok = false;
@@ -285,19 +316,11 @@ merge_network (struct ehl_case *k)
         at = (size_t) (uintptr_t) ehl_strmap_get (first, name);
       if (at)
         {
-          struct ehl_item *m = &k->items[at - 1];
-          /* Merge into a copy: the caller may hold the record too.  */
-          json_t *copy = json_copy (m->json);
-          /* json_copy quietly leaves out what it had no memory for.  */
-          if (copy && json_object_size (copy) == json_object_size (m->json)
-              && fold_member (copy, it->json))
+          if (ops->fold (&k->items[at - 1], it, ops->ctx))
             {
-              json_decref (m->json);
-              m->json = copy;
               json_decref (it->json);
               continue;
             }
-          json_decref (copy);
           ok = false;
         }
       else if (name && ok
@@ -313,15 +336,23 @@ merge_network (struct ehl_case *k)
 bool
 ehl_cases_resolve (ehl_cases *c)
 {
+  return ehl_cases_resolve_with (c, &json_member_ops);
+}
+
+bool
+ehl_cases_resolve_with (ehl_cases *c, const struct ehl_member_ops *ops)
+{
   bool ok = true;
   for (size_t i = 0; i < c->n; i++)
     {
       struct ehl_case *k = c->list[i];
       drop_removed (k);
-      qsort (k->items, k->n_items, sizeof *k->items, cmp_items);
-      ok &= merge_network (k);
+      if (k->n_items)           /* items may be NULL: qsort wants a pointer */
+        qsort (k->items, k->n_items, sizeof *k->items, cmp_items);
+      ok &= merge_network (k, ops);
     }
-  qsort (c->list, c->n, sizeof *c->list, cmp_cases);
+  if (c->n)
+    qsort (c->list, c->n, sizeof *c->list, cmp_cases);
   return ok;
 }
 

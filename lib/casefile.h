@@ -67,6 +67,21 @@ bool ehl_cases_merge (ehl_cases *dst, ehl_cases *src);
    with their json.  Then the cases, sorted by identifier.  */
 bool ehl_cases_resolve (ehl_cases *c);
 
+/* How network members are named and merged, for callers that keep
+   items in their own form: NAME gives the member's name (NULL: not
+   merged); FOLD folds LATER (a later-dated record of the same member)
+   into MERGED, false if memory ran out.  LATER's json is released after.  */
+struct ehl_member_ops
+{
+  const char *(*name) (const struct ehl_item *item, void *ctx);
+  bool (*fold) (struct ehl_item *merged, struct ehl_item *later, void *ctx);
+  void *ctx;
+};
+
+/* ehl_cases_resolve with the caller's member operations (the default
+   ones read and merge item->json as a record).  */
+bool ehl_cases_resolve_with (ehl_cases *c, const struct ehl_member_ops *ops);
+
 size_t ehl_cases_count (const ehl_cases *c);
 struct ehl_case *ehl_cases_at (const ehl_cases *c, size_t i);
 

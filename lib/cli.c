@@ -34,10 +34,13 @@ ehl_cli_init (int argc, char **argv)
   set_program_name (argv[0]);
   const char *slash = strrchr (argv[0], '/');
   prog = slash ? slash + 1 : argv[0];
-  setlocale (LC_ALL, "");
-  /* Numbers in records are always written and read in the C convention,
-     whatever the user's locale says about decimal points.  */
-  setlocale (LC_NUMERIC, "C");
+  /* Only the parts of the locale ehlog uses: the character set (UTF-8 or
+     not) and the language of system messages.  Numbers, dates and sorting
+     are always done the C way, whatever the locale says about decimal
+     points; and loading every category costs start-up time that scripts
+     calling a tool in a loop would pay each time.  */
+  setlocale (LC_CTYPE, "");
+  setlocale (LC_MESSAGES, "");
 
   struct sigaction sa;
   memset (&sa, 0, sizeof sa);

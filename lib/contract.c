@@ -199,9 +199,15 @@ static const struct ehl_field *
 find_field (const struct ehl_field *fields, const char *name)
 {
   for (; fields && fields->name; fields++)
-    if (fields->name[0] == name[0] && strcmp (fields->name, name) == 0)
+    if (strcmp (fields->name, name) == 0)
       return fields;
   return NULL;
+}
+
+const struct ehl_field *
+ehl_field_find (const struct ehl_field *fields, const char *name)
+{
+  return find_field (fields, name);
 }
 
 const struct ehl_field *
@@ -262,6 +268,32 @@ ehl_case_id_valid (const char *s)
 
 /* ---- validation ---- */
 
+/* Where a value sits in the record: a chain from the value up to the top,
+   formatted ("children[1].ref") only when a problem is reported, so a
+   valid record costs no string building.  */
+struct path
+{
+  const struct path *up;
+  const char *name;             /* member name, or NULL for an index */
+  size_t index;
+};
+
+static size_t
+format_path (const struct path *p, char *out, size_t size)
+{
+  size_t len = 0;
+  if (!p)
+    return 0;
+  if (p->up)
+    len = format_path (p->up, out, size);
+  int n = p->name ? snprintf (out + len, size - len, "%s%s",
+                              len ? "." : "", p->name)
+                  : snprintf (out + len, size - len, "[%zu]", p->index);
+  if (n < 0 || (size_t) n >= size - len)
+    return size - 1;            /* cut short: only a message shortens */
+  return len + (size_t) n;
+}
+
 struct checker
 {
   unsigned flags;
@@ -271,12 +303,14 @@ struct checker
 };
 
 static void
-problem (struct checker *ck, const char *path, const char *fmt, const char *arg)
+problem (struct checker *ck, const struct path *at, const char *fmt,
+         const char *arg)
 {
-  char msg[256];
+  char msg[256], where[256] = "";
   snprintf (msg, sizeof msg, fmt, arg ? arg : "");
+  format_path (at, where, sizeof where);
   ck->problems++;
-  ck->fn (ck->ctx, path, msg);
+  ck->fn (ck->ctx, where, msg);
 }
 
 static bool
@@ -303,65 +337,25 @@ json_kind_name (const json_t *v)
     }
 }
 
-/* A, B and C joined into OUT; what does not fit is cut off, which only
-   shortens a message.  Called for fields of every record read: no printf
-   here.  */
-static void
-concat3 (char *out, size_t size, const char *a, const char *b, const char *c)
-{
-  size_t used = 0;
-  const char *parts[] = { a, b, c };
-  for (int i = 0; i < 3; i++)
-    {
-      size_t len = strlen (parts[i]);
-      if (len > size - 1 - used)
-        len = size - 1 - used;
-      memcpy (out + used, parts[i], len);
-      used += len;
-    }
-  out[used] = '\0';
-}
-
-/* PREFIX.NAME (or NAME at the top) into OUT.  */
-static void
-join_path (char *out, size_t size, const char *prefix, const char *name)
-{
-  concat3 (out, size, prefix, *prefix ? "." : "", name);
-}
-
-/* PATH[I] into OUT.  */
-static void
-index_path (char *out, size_t size, const char *path, size_t i)
-{
-  char index[24], *d = index + sizeof index;
-  *--d = '\0';
-  *--d = ']';
-  do
-    *--d = (char) ('0' + i % 10);
-  while (i /= 10);
-  *--d = '[';
-  concat3 (out, size, path, d, "");
-}
-
 static void check_fields (struct checker *ck, json_t *obj,
                           const struct ehl_field *fields,
                           const struct ehl_field *fallback,
-                          const char *prefix);
+                          const struct path *at);
 
 static bool
-expect_type (struct checker *ck, const char *path, json_t *v, json_type want,
-             const char *want_name)
+expect_type (struct checker *ck, const struct path *at, json_t *v,
+             json_type want, const char *want_name)
 {
   if (json_typeof (v) == want)
     return true;
   char fmt[128];
   snprintf (fmt, sizeof fmt, "must be %s, not %%s", want_name);
-  problem (ck, path, fmt, json_kind_name (v));
+  problem (ck, at, fmt, json_kind_name (v));
   return false;
 }
 
 static void
-check_string_value (struct checker *ck, const char *path,
+check_string_value (struct checker *ck, const struct path *at,
                     const struct ehl_field *f, json_t *v)
 {
   ehl_day day;
@@ -370,25 +364,25 @@ check_string_value (struct checker *ck, const char *path,
     {
     case EHL_K_STRING:
       if (f->required && *s == '\0')
-        problem (ck, path, "must not be empty", NULL);
+        problem (ck, at, "must not be empty", NULL);
       break;
     case EHL_K_DATE:
       if (!ehl_date_parse_iso (s, &day))
-        problem (ck, path, "must be a real date written YYYY-MM-DD", NULL);
+        problem (ck, at, "must be a real date written YYYY-MM-DD", NULL);
       break;
     case EHL_K_CASE:
       if (!ehl_case_id_valid (s))
-        problem (ck, path, "must be 1-64 characters from A-Z a-z 0-9 - _ . / :",
+        problem (ck, at, "must be 1-64 characters from A-Z a-z 0-9 - _ . / :",
                  NULL);
       break;
     case EHL_K_ID:
       if (!ehl_record_id_valid (s))
-        problem (ck, path, "must be a record id (16 lowercase hex digits)",
+        problem (ck, at, "must be a record id (16 lowercase hex digits)",
                  NULL);
       break;
     case EHL_K_SHA256:
       if (!is_hex_string (s, 64))
-        problem (ck, path, "must be 64 lowercase hex digits", NULL);
+        problem (ck, at, "must be 64 lowercase hex digits", NULL);
       break;
     case EHL_K_ENUM:
     case EHL_K_ENUMS:
@@ -402,7 +396,7 @@ check_string_value (struct checker *ck, const char *path,
                        sizeof expected - strlen (expected) - 1);
               strncat (expected, *p, sizeof expected - strlen (expected) - 1);
             }
-          problem (ck, path, "must be one of: %s", expected);
+          problem (ck, at, "must be one of: %s", expected);
         }
       break;
     default:
@@ -411,97 +405,100 @@ check_string_value (struct checker *ck, const char *path,
 }
 
 static void
-check_score (struct checker *ck, const char *path, json_t *v)
+check_score (struct checker *ck, const struct path *at, json_t *v)
 {
   if (json_is_integer (v))
     {
       json_int_t n = json_integer_value (v);
       if (n < 0 || n > 10)
-        problem (ck, path, "must be an integer from 0 to 10", NULL);
+        problem (ck, at, "must be an integer from 0 to 10", NULL);
     }
   else
-    problem (ck, path, "must be an integer from 0 to 10, not %s",
+    problem (ck, at, "must be an integer from 0 to 10, not %s",
              json_kind_name (v));
 }
 
 static void
-check_domains (struct checker *ck, const char *path, json_t *v)
+check_domains (struct checker *ck, const struct path *at, json_t *v)
 {
   const char *key;
   json_t *text;
-  char sub[256];
-  if (!expect_type (ck, path, v, JSON_OBJECT, "an object"))
+  if (!expect_type (ck, at, v, JSON_OBJECT, "an object"))
     return;
   json_object_foreach (v, key, text)
     {
-      join_path (sub, sizeof sub, path, key);
+      struct path sub = { at, key, 0 };
       if (!in_list (ehl_domains, key))
-        problem (ck, path, "has a key that is not one of the seven domains"
+        problem (ck, at, "has a key that is not one of the seven domains"
                  " (harm worry_statement complicating_factors"
                  " existing_strengths existing_safety goals next_steps)",
                  NULL);
       else if (!json_is_string (text))
-        problem (ck, sub, "must be a string, not %s", json_kind_name (text));
+        problem (ck, &sub, "must be a string, not %s", json_kind_name (text));
     }
 }
 
 static void
-check_value (struct checker *ck, const char *path, const struct ehl_field *f,
-             json_t *v)
+check_array (struct checker *ck, const struct path *at,
+             const struct ehl_field *f, json_t *v)
 {
-  char sub[256];
   size_t i;
   json_t *item;
+  if (!expect_type (ck, at, v, JSON_ARRAY, "an array"))
+    return;
+  if ((int) json_array_size (v) < f->min_items)
+    problem (ck, at, "must not be empty", NULL);
+  json_array_foreach (v, i, item)
+    {
+      struct path sub = { at, NULL, i };
+      if (f->kind == EHL_K_OBJECTS)
+        {
+          if (expect_type (ck, &sub, item, JSON_OBJECT, "an object"))
+            check_fields (ck, item, f->sub, NULL, &sub);
+        }
+      else if (expect_type (ck, &sub, item, JSON_STRING, "a string"))
+        check_string_value (ck, &sub, f, item);
+    }
+}
 
+static void
+check_value (struct checker *ck, const struct path *at,
+             const struct ehl_field *f, json_t *v)
+{
   switch (f->kind)
     {
     case EHL_K_BOOL:
       if (!json_is_boolean (v))
-        problem (ck, path, "must be true or false, not %s", json_kind_name (v));
+        problem (ck, at, "must be true or false, not %s", json_kind_name (v));
       break;
     case EHL_K_SCORE:
-      check_score (ck, path, v);
+      check_score (ck, at, v);
       break;
     case EHL_K_STRINGS:
     case EHL_K_ENUMS:
     case EHL_K_OBJECTS:
-      if (!expect_type (ck, path, v, JSON_ARRAY, "an array"))
-        break;
-      if ((int) json_array_size (v) < f->min_items)
-        problem (ck, path, "must not be empty", NULL);
-      json_array_foreach (v, i, item)
-        {
-          index_path (sub, sizeof sub, path, i);
-          if (f->kind == EHL_K_OBJECTS)
-            {
-              if (expect_type (ck, sub, item, JSON_OBJECT, "an object"))
-                check_fields (ck, item, f->sub, NULL, sub);
-            }
-          else if (expect_type (ck, sub, item, JSON_STRING, "a string"))
-            check_string_value (ck, sub, f, item);
-        }
+      check_array (ck, at, f, v);
       break;
     case EHL_K_OBJECT:
-      if (expect_type (ck, path, v, JSON_OBJECT, "an object"))
-        check_fields (ck, v, f->sub, NULL, path);
+      if (expect_type (ck, at, v, JSON_OBJECT, "an object"))
+        check_fields (ck, v, f->sub, NULL, at);
       break;
     case EHL_K_DOMAINS:
-      check_domains (ck, path, v);
+      check_domains (ck, at, v);
       break;
     default:
-      if (expect_type (ck, path, v, JSON_STRING, "a string"))
-        check_string_value (ck, path, f, v);
+      if (expect_type (ck, at, v, JSON_STRING, "a string"))
+        check_string_value (ck, at, f, v);
       break;
     }
 }
 
-/* Check OBJ's members against FIELDS (then FALLBACK, the envelope, for
-   top-level records).  PREFIX is the dotted path of OBJ ("" at top).  */
+/* Check OBJ's members against FIELDS and FALLBACK (the envelope, for
+   top-level records).  AT is where OBJ sits (NULL at the top).  */
 static void
 check_fields (struct checker *ck, json_t *obj, const struct ehl_field *fields,
-              const struct ehl_field *fallback, const char *prefix)
+              const struct ehl_field *fallback, const struct path *at)
 {
-  char path[256];
   const char *key;
   json_t *v;
 
@@ -517,16 +514,15 @@ check_fields (struct checker *ck, json_t *obj, const struct ehl_field *fields,
             continue;
           if (set == fallback && strcmp (f->name, "type") == 0)
             continue;           /* checked by the caller */
+          struct path here = { at, f->name, 0 };
           v = json_object_get (obj, f->name);
-          if (!v && !f->required)
-            continue;           /* most optional fields: no path needed */
-          join_path (path, sizeof path, prefix, f->name);
           if (!v)
             {
-              problem (ck, path, "is required", NULL);
+              if (f->required)
+                problem (ck, &here, "is required", NULL);
               continue;
             }
-          check_value (ck, path, f, v);
+          check_value (ck, &here, f, v);
         }
     }
 
@@ -534,8 +530,8 @@ check_fields (struct checker *ck, json_t *obj, const struct ehl_field *fields,
     json_object_foreach (obj, key, v)
       if (!find_field (fields, key) && !find_field (fallback, key))
         {
-          join_path (path, sizeof path, prefix, key);
-          problem (ck, path, "is not a field of this record type", NULL);
+          struct path here = { at, key, 0 };
+          problem (ck, &here, "is not a field of this record type", NULL);
         }
 }
 
@@ -544,11 +540,12 @@ check_fields (struct checker *ck, json_t *obj, const struct ehl_field *fields,
 static void
 check_id_matches (struct checker *ck, json_t *rec)
 {
+  static const struct path id_path = { NULL, "id", 0 };
   char want[EHL_ID_LEN + 1];
   const char *id = json_string_value (json_object_get (rec, "id"));
   if (id && ehl_record_id_valid (id) && ehl_record_id (rec, want)
       && strcmp (id, want) != 0)
-    problem (ck, "id", "does not match the record's content (edited after"
+    problem (ck, &id_path, "does not match the record's content (edited after"
              " it was written?)", NULL);
 }
 
@@ -558,21 +555,22 @@ ehl_validate (json_t *rec, unsigned flags, ehl_problem_fn *fn, void *ctx)
   struct checker ck = { flags, fn, ctx, 0 };
   if (!json_is_object (rec))
     {
-      problem (&ck, "", "not a JSON object", NULL);
+      problem (&ck, NULL, "not a JSON object", NULL);
       return ck.problems;
     }
 
   json_t *type = json_object_get (rec, "type");
+  static const struct path type_path = { NULL, "type", 0 };
   enum ehl_type t = EHL_T_UNKNOWN;
   if (!type)
-    problem (&ck, "type", "is required", NULL);
+    problem (&ck, &type_path, "is required", NULL);
   else if (!json_is_string (type))
-    problem (&ck, "type", "must be a string, not %s", json_kind_name (type));
+    problem (&ck, &type_path, "must be a string, not %s", json_kind_name (type));
   else
     {
       t = ehl_type_from_name (json_string_value (type));
       if (t == EHL_T_UNKNOWN && (flags & EHL_VALIDATE_STRICT))
-        problem (&ck, "type", "is not a known record type", NULL);
+        problem (&ck, &type_path, "is not a known record type", NULL);
     }
 
   if (t == EHL_T_UNKNOWN)
@@ -580,10 +578,10 @@ ehl_validate (json_t *rec, unsigned flags, ehl_problem_fn *fn, void *ctx)
       /* An unknown type (accepted unless strict, and reported above when
          strict): check the envelope, keep its other fields unjudged.  */
       ck.flags &= ~EHL_VALIDATE_STRICT;
-      check_fields (&ck, rec, NULL, envelope, "");
+      check_fields (&ck, rec, NULL, envelope, NULL);
       return ck.problems;
     }
-  check_fields (&ck, rec, types[t].fields, envelope, "");
+  check_fields (&ck, rec, types[t].fields, envelope, NULL);
   if (flags & EHL_VALIDATE_STRICT)
     check_id_matches (&ck, rec);
   return ck.problems;

@@ -48,6 +48,10 @@ struct ehl_field
 const struct ehl_field *ehl_type_fields (enum ehl_type type);
 /* The envelope fields every record has.  */
 const struct ehl_field *ehl_envelope_fields (void);
+/* The field called NAME in FIELDS (a {NULL}-terminated table, such as a
+   field's sub-fields), or NULL.  */
+const struct ehl_field *ehl_field_find (const struct ehl_field *fields,
+                                        const char *name);
 /* Look up a field of TYPE (its own fields first, then the envelope).  */
 const struct ehl_field *ehl_field_lookup (enum ehl_type type, const char *name);
 

@@ -26,6 +26,7 @@ struct ehl_reader
   long line;                    /* physical line number in it */
 
   bool ranged;                  /* reading a byte range of one file */
+  bool borrowed;                /* IN is the caller's: never closed */
   long long pos, end;           /* offset of the next line; range end */
 
   char *buf;
@@ -85,6 +86,18 @@ ehl_reader_new_range (const char *file, int file_no, long long start,
   return r;
 }
 
+ehl_reader *
+ehl_reader_new_stream (FILE *in, const char *name, unsigned mode)
+{
+  ehl_reader *r = reader_alloc (mode);
+  if (!r)
+    return NULL;
+  r->in = in;
+  r->name = name;
+  r->borrowed = true;
+  return r;
+}
+
 void
 ehl_reader_divert (ehl_reader *r, FILE *buf)
 {
@@ -130,11 +143,12 @@ close_current (ehl_reader *r)
       ehl_warn_to (r->diag, r->name, 0, "read error: %s", strerror (errno));
       r->st.io_errors++;
     }
-  if (r->in != stdin)
-    fclose (r->in);
+  if (r->in == stdin || r->borrowed)
+    clearerr (r->in);
   else
-    clearerr (stdin);
+    fclose (r->in);
   r->in = NULL;
+  r->borrowed = false;
 }
 
 static bool
@@ -301,7 +315,7 @@ ehl_reader_free (ehl_reader *r)
 {
   if (!r)
     return;
-  if (r->in && r->in != stdin)
+  if (r->in && r->in != stdin && !r->borrowed)
     fclose (r->in);
   free (r->buf);
   free (r);
@@ -312,6 +326,13 @@ ehl_report_problem (const struct ehl_record *rec, const char *field,
                     const char *message)
 {
   report_to (stderr, rec->file, rec->line, rec->json, field, message);
+}
+
+void
+ehl_report_problem_to (FILE *out, const char *file, long line, json_t *json,
+                       const char *field, const char *message)
+{
+  report_to (out, file, line, json, field, message);
 }
 
 const char *

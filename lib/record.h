@@ -50,6 +50,10 @@ ehl_reader *ehl_reader_new_range (const char *file, int file_no,
                                   long long start, long long end,
                                   long first_line, unsigned mode);
 
+/* A reader over the open stream IN, shown as NAME in messages (for
+   tests and fuzzing); IN is not closed by the reader.  */
+ehl_reader *ehl_reader_new_stream (FILE *in, const char *name, unsigned mode);
+
 /* Send diagnostics to BUF (an open memstream) instead of stderr.  */
 void ehl_reader_divert (ehl_reader *r, FILE *buf);
 
@@ -67,6 +71,12 @@ void ehl_reader_free (ehl_reader *r);
    record is ever printed).  */
 void ehl_report_problem (const struct ehl_record *rec, const char *field,
                          const char *message);
+
+/* The same for a record that was not read by a reader (made from another
+   format): "prog: FILE:LINE: CASE: FIELD: MSG" on OUT.  */
+void ehl_report_problem_to (FILE *out, const char *file, long line,
+                            json_t *json, const char *field,
+                            const char *message);
 
 /* The record's "case" if it is a valid case identifier, else NULL.  */
 const char *ehl_record_case (json_t *rec);

@@ -34,30 +34,6 @@ utf8_decode (const unsigned char *s, uint32_t *cp)
   return (size_t) len;
 }
 
-bool
-ehl_utf8_valid (const char *s)
-{
-  const unsigned char *p = (const unsigned char *) s;
-  while (*p)
-    {
-      if (*p < 0x80)
-        {
-          p++;
-          continue;
-        }
-      uint32_t cp;
-      size_t len = utf8_decode (p, &cp);
-      /* Rejected: bad bytes, overlong forms, surrogates, past U+10FFFF.  */
-      if (cp == 0xFFFD && len == 1)
-        return false;
-      if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)
-          || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-        return false;
-      p += len;
-    }
-  return true;
-}
-
 static int
 codepoint_width (uint32_t c)
 {

@@ -12,9 +12,6 @@
    byte counts as 1).  The same in every locale.  */
 size_t ehl_display_width (const char *s);
 
-/* Is S well-formed UTF-8 (as JSON text must be)?  */
-bool ehl_utf8_valid (const char *s);
-
 /* Write S, then spaces up to WIDTH columns.  */
 void ehl_print_padded (FILE *out, const char *s, size_t width);
 

@@ -1,0 +1,366 @@
+/* ehlog-report - audit case files against the expectations.  */
+#include <config.h>
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "cli.h"
+#include "expect.h"
+#include "output.h"
+#include "parallel.h"
+#include "record.h"
+#include "report.h"
+#include "strmap.h"
+
+/* The open-record fields --by accepts (and "by", the envelope's).  */
+static const char *const group_fields[] = { "team", "service", "lead", "by",
+                                            NULL };
+
+struct options
+{
+  ehl_day as_of;
+  const char *expectations;
+  ehl_strmap *cases;            /* --case: wanted case -> 1 + its index */
+  char **case_list;
+  size_t n_cases;
+  long jobs;
+  struct ehl_report_opts report;
+  bool names;
+  const char *output;
+};
+
+static void
+usage (int status)
+{
+  if (status != EHL_EXIT_OK)
+    {
+      ehl_usage_error ();
+      return;
+    }
+  printf ("Usage: %s [OPTION]... [FILE]...\n", ehl_program ());
+  fputs ("Audit case files (ehlog records) against the practice expectations:\n"
+         "for every case, which are met, not met or not applicable, with the\n"
+         "reason and the evidence (FILE:LINE of the deciding records).\n"
+         "With no FILE, or when FILE is -, read standard input.\n"
+         "\n"
+         "      --as-of=DATE         count only records dated on or before DATE\n"
+         "                           (YYYY-MM-DD or DD/MM/YYYY)\n"
+         "      --expectations=FILE  the expectation file (default: the Signs of\n"
+         "                           Wellbeing 2020-21 expectations)\n"
+         "      --case=ID            audit only case ID (may be repeated)\n"
+         "      --format=FORMAT      text (default), ndjson, csv or html\n"
+         "      --names              let reasons name people (network members)\n"
+         "      --summary            only the summary\n"
+         "      --by=FIELD           split the summary by the case's team, service\n"
+         "                           or lead (from its open record), or by (who\n"
+         "                           opened it)\n"
+         "  -o, --output=FILE        write the report to FILE (replaced whole,\n"
+         "                           only once it is complete)\n"
+         "  -j, --jobs=N             read with N threads (default: one per\n"
+         "                           processor); the report is the same\n",
+         stdout);
+  ehl_print_help_tail ();
+  printf ("\nFindings (status 1): some applicable expectation not met.\n"
+          "The default expectation file is %s/%s\n"
+          "($EHLOG_DATADIR replaces %s).\n",
+          EHLOG_DATADIR, EHL_DEFAULT_EXPECTATIONS, EHLOG_DATADIR);
+}
+
+static bool
+add_case (struct options *o, const char *id)
+{
+  if (!ehl_case_id_valid (id))
+    {
+      ehl_usage_fail ("--case: '%s' is not a case identifier", id);
+      return false;
+    }
+  if (ehl_strmap_get (o->cases, id))
+    return true;
+  char **grown = realloc (o->case_list, (o->n_cases + 1) * sizeof *grown);
+  const char *key = grown ? ehl_strmap_put (o->cases, id,
+                                            (void *) (uintptr_t) (o->n_cases + 1))
+                    : NULL;
+  if (grown)
+    o->case_list = grown;
+  if (!key)
+    {
+      ehl_warn ("memory exhausted");
+      return false;
+    }
+  o->case_list[o->n_cases++] = (char *) key;
+  return true;
+}
+
+static bool
+set_group (struct options *o, const char *field)
+{
+  for (const char *const *f = group_fields; *f; f++)
+    if (strcmp (*f, field) == 0)
+      {
+        o->report.group_field = *f;
+        return true;
+      }
+  ehl_usage_fail ("--by: '%s' is not one of team, service, lead, by", field);
+  return false;
+}
+
+enum
+{
+  OPT_AS_OF = 0x100, OPT_EXPECTATIONS, OPT_CASE, OPT_FORMAT, OPT_NAMES,
+  OPT_SUMMARY, OPT_BY
+};
+
+/* Parse the options into O; returns -1 to go on, else an exit status.  */
+static int
+parse_options (int argc, char **argv, struct options *o)
+{
+  static const struct option long_options[] = {
+    { "as-of", required_argument, NULL, OPT_AS_OF },
+    { "expectations", required_argument, NULL, OPT_EXPECTATIONS },
+    { "case", required_argument, NULL, OPT_CASE },
+    { "format", required_argument, NULL, OPT_FORMAT },
+    { "names", no_argument, NULL, OPT_NAMES },
+    { "summary", no_argument, NULL, OPT_SUMMARY },
+    { "by", required_argument, NULL, OPT_BY },
+    { "output", required_argument, NULL, 'o' },
+    { "jobs", required_argument, NULL, 'j' },
+    EHL_COMMON_LONG_OPTIONS,
+    { NULL, 0, NULL, 0 }
+  };
+  int c;
+  while ((c = getopt_long (argc, argv, "o:j:", long_options, NULL)) != -1)
+    switch (c)
+      {
+      case OPT_AS_OF:
+        if (!ehl_date_parse_option (optarg, &o->as_of))
+          return ehl_usage_fail ("--as-of: '%s' is not a date (YYYY-MM-DD or "
+                                 "DD/MM/YYYY)", optarg);
+        break;
+      case OPT_EXPECTATIONS:
+        o->expectations = optarg;
+        break;
+      case OPT_CASE:
+        if (!add_case (o, optarg))
+          return EHL_EXIT_TROUBLE;
+        break;
+      case OPT_FORMAT:
+        if (!ehl_format_parse (optarg, 0xF, &o->report.format))
+          return ehl_usage_fail ("--format: '%s' is not one of text, ndjson, "
+                                 "csv, html", optarg);
+        break;
+      case OPT_NAMES:
+        o->names = true;
+        break;
+      case OPT_SUMMARY:
+        o->report.summary_only = true;
+        break;
+      case OPT_BY:
+        if (!set_group (o, optarg))
+          return EHL_EXIT_TROUBLE;
+        break;
+      case 'o':
+        o->output = optarg;
+        break;
+      case 'j':
+        if (!ehl_parse_count (optarg, &o->jobs) || o->jobs < 1
+            || o->jobs > EHL_MAX_JOBS)
+          return ehl_usage_fail ("--jobs takes a number from 1 to %d",
+                                 EHL_MAX_JOBS);
+        break;
+      case EHL_OPT_HELP:
+        usage (EHL_EXIT_OK);
+        return ehl_finish (EHL_EXIT_OK);
+      case EHL_OPT_VERSION:
+        ehl_print_version ();
+        return ehl_finish (EHL_EXIT_OK);
+      default:
+        usage (EHL_EXIT_TROUBLE);
+        return EHL_EXIT_TROUBLE;
+      }
+  return -1;
+}
+
+/* One reading thread's share: its own audit, and which --case ids it
+   met (threads never write to shared state while reading).  */
+struct job
+{
+  const struct options *o;
+  ehl_audit *audit;
+  unsigned char *seen;          /* n_cases flags */
+};
+
+/* Is the record's case one to audit?  Notes the --case ids seen.  */
+static bool
+wanted (struct job *job, json_t *rec)
+{
+  const struct options *o = job->o;
+  if (o->n_cases == 0)
+    return true;
+  const char *case_id = ehl_record_case (rec);
+  uintptr_t at = case_id ? (uintptr_t) ehl_strmap_get (o->cases, case_id) : 0;
+  if (!at)
+    return false;
+  job->seen[at - 1] = 1;
+  return true;
+}
+
+static bool
+consume (void *state, struct ehl_record *rec)
+{
+  struct job *job = state;
+  bool ok = !wanted (job, rec->json) || ehl_audit_add (job->audit, rec);
+  json_decref (rec->json);
+  return ok;
+}
+
+static void
+free_jobs (struct job *jobs, long n)
+{
+  for (long i = 0; jobs && i < n; i++)
+    {
+      ehl_audit_free (jobs[i].audit);
+      free (jobs[i].seen);
+    }
+  free (jobs);
+}
+
+/* Read every record with O->jobs threads, each into its own audit, then
+   merge them all into the first, which is returned (NULL if memory ran
+   out, reported).  */
+static ehl_audit *
+read_records (const struct options *o, const ehl_expect_set *set,
+              const struct ehl_audit_opts *ao, char *const *files, int nfiles,
+              struct ehl_read_stats *st, unsigned char *seen)
+{
+  long n = o->jobs;
+  struct job *jobs = calloc ((size_t) n, sizeof *jobs);
+  void *states[EHL_MAX_JOBS];
+  bool ok = jobs != NULL;
+  for (long i = 0; ok && i < n; i++)
+    {
+      jobs[i].o = o;
+      jobs[i].audit = ehl_audit_new (set, ao);
+      jobs[i].seen = calloc (o->n_cases + 1, 1);
+      states[i] = &jobs[i];
+      ok = jobs[i].audit && jobs[i].seen;
+    }
+  ok = ok && ehl_read_parallel (files, nfiles, EHL_READ_VALIDATE, (int) n,
+                                states, consume, st);
+  for (long i = 1; ok && i < n; i++)
+    {
+      for (size_t c = 0; c < o->n_cases; c++)
+        jobs[0].seen[c] |= jobs[i].seen[c];
+      ok = ehl_audit_merge (jobs[0].audit, jobs[i].audit);
+      jobs[i].audit = NULL;     /* merged, and freed by the merge */
+    }
+  ok = ok && ehl_audit_resolve (jobs[0].audit);
+  ehl_audit *a = NULL;
+  if (ok)
+    {
+      memcpy (seen, jobs[0].seen, o->n_cases);
+      a = jobs[0].audit;
+      jobs[0].audit = NULL;
+    }
+  else
+    ehl_warn ("memory exhausted");
+  free_jobs (jobs, n);
+  return a;
+}
+
+/* Cases asked for with --case that have no records: reported.  */
+static size_t
+missing_cases (const struct options *o, const unsigned char *seen)
+{
+  size_t missing = 0;
+  for (size_t i = 0; i < o->n_cases; i++)
+    if (!seen[i])
+      {
+        ehl_warn ("%s: no records for this case", o->case_list[i]);
+        missing++;
+      }
+  return missing;
+}
+
+/* Write the report to standard output or, with -o, to its file.  False
+   after reporting a problem.  */
+static bool
+write_report (const struct options *o, ehl_audit *a, const ehl_expect_set *set,
+              bool *shortfall)
+{
+  struct ehl_tmpfile tmp;
+  FILE *out = stdout;
+  if (o->output)
+    {
+      if (!ehl_create_file (&tmp, o->output))
+        return false;
+      out = tmp.out;
+    }
+  bool ok = ehl_report_write (out, a, set, &o->report, shortfall);
+  if (!o->output)
+    {
+      if (!ok && !ferror (stdout))
+        ehl_warn ("memory exhausted");
+      return ok || ferror (stdout);     /* ehl_finish reports the error */
+    }
+  if (!ok)
+    {
+      ehl_warn_at (o->output, 0, "%s", ferror (out) ? "write error, file not "
+                   "replaced" : "memory exhausted, file not replaced");
+      ehl_abandon_file (&tmp);
+      return false;
+    }
+  return ehl_commit_file (&tmp);
+}
+
+int
+main (int argc, char **argv)
+{
+  struct options o = { .as_of = EHL_NO_DAY, .jobs = ehl_cpu_count () };
+  ehl_cli_init (argc, argv);
+  if (!(o.cases = ehl_strmap_new ()))
+    {
+      ehl_warn ("memory exhausted");
+      return EHL_EXIT_TROUBLE;
+    }
+  int status = parse_options (argc, argv, &o);
+  if (status >= 0)
+    {
+      ehl_strmap_free (o.cases);
+      free (o.case_list);
+      return status;
+    }
+
+  char *default_path = o.expectations ? NULL : ehl_expect_default_path ();
+  const char *path = o.expectations ? o.expectations : default_path;
+  ehl_expect_set *set = path ? ehl_expect_load_file (path, NULL) : NULL;
+  if (!path)
+    ehl_warn ("memory exhausted");
+  free (default_path);
+  o.report.date = o.as_of != EHL_NO_DAY ? o.as_of : ehl_date_today ();
+  struct ehl_audit_opts ao = { o.as_of, argv + optind, argc - optind, o.names,
+                               o.report.group_field };
+  struct ehl_read_stats st = { 0 };
+  unsigned char *seen = calloc (o.n_cases + 1, 1);
+  if (!seen)
+    ehl_warn ("memory exhausted");
+  ehl_audit *a = set && seen ? read_records (&o, set, &ao, argv + optind,
+                                             argc - optind, &st, seen) : NULL;
+
+  bool shortfall = false;
+  status = EHL_EXIT_TROUBLE;
+  if (a)
+    {
+      bool trouble = st.bad || st.io_errors || missing_cases (&o, seen);
+      if (write_report (&o, a, set, &shortfall) && !trouble)
+        status = shortfall ? EHL_EXIT_FOUND : EHL_EXIT_OK;
+    }
+  free (seen);
+  ehl_audit_free (a);
+  ehl_expect_free (set);
+  ehl_strmap_free (o.cases);
+  free (o.case_list);
+  return ehl_finish (status);
+}

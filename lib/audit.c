@@ -1,0 +1,912 @@
+/* audit.c - reading records into the case-file view with their selector
+   results, and evaluating every expectation on every case.  */
+#include <config.h>
+
+#include "audit.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "expect-int.h"
+#include "strbuf.h"
+
+struct ehl_audit
+{
+  const ehl_expect_set *set;
+  struct ehl_audit_opts opts;
+  ehl_cases *cases;
+  uint32_t keep_types;          /* types whose every record is kept */
+  uint64_t *bits;               /* per case: item x selector results */
+  size_t bits_cap;
+};
+
+ehl_audit *
+ehl_audit_new (const ehl_expect_set *set, const struct ehl_audit_opts *opts)
+{
+  ehl_audit *a = calloc (1, sizeof *a);
+  if (!a)
+    return NULL;
+  a->set = set;
+  a->opts = *opts;
+  a->keep_types = set->keep_all;
+  if (opts->group_field)
+    a->keep_types |= 1u << EHL_T_OPEN;
+  if (!(a->cases = ehl_cases_new (opts->as_of, opts->files, opts->nfiles)))
+    {
+      free (a);
+      return NULL;
+    }
+  return a;
+}
+
+void
+ehl_audit_free (ehl_audit *a)
+{
+  if (!a)
+    return;
+  ehl_cases_free (a->cases);
+  free (a->bits);
+  free (a);
+}
+
+static bool
+keep_member (json_t *kept, json_t *rec, const char *key)
+{
+  json_t *v = key ? json_object_get (rec, key) : NULL;
+  return !v || json_object_set (kept, key, v) == 0;
+}
+
+/* The part of REC (of TYPE) that late work needs, or NULL if none.  */
+static json_t *
+trimmed (const ehl_audit *a, int type, json_t *rec, bool *ok)
+{
+  const struct ehl_keep *k = &a->set->keep[type];
+  const char *group = type == EHL_T_OPEN ? a->opts.group_field : NULL;
+  *ok = true;
+  if (k->n == 0 && !group)
+    return NULL;
+  json_t *kept = json_object ();
+  if (!kept)
+    {
+      *ok = false;
+      return NULL;
+    }
+  for (size_t i = 0; i < k->n; i++)
+    *ok &= keep_member (kept, rec, k->keys[i]);
+  *ok &= keep_member (kept, rec, group);
+  return kept;
+}
+
+/* ---- network members in compact form (expect-int.h) ---- */
+
+static uint64_t
+bit (size_t n)
+{
+  return UINT64_C (1) << n;
+}
+
+/* The mask of a network record: which fields it has, which tests pass.  */
+static uint64_t
+member_bits (const ehl_expect_set *set, json_t *rec)
+{
+  uint64_t bits = 0;
+  for (size_t k = 0; k < set->n_net_keys; k++)
+    if (json_object_get (rec, set->net_keys[k]))
+      bits |= bit (k);
+  for (size_t j = 0; j < set->n_net_tests; j++)
+    if (ehl_test_match (set->net_tests[j].test, rec))
+      bits |= bit (set->n_net_keys + j);
+  return bits;
+}
+
+static const char *
+compact_name (const struct ehl_item *item, void *ctx)
+{
+  (void) ctx;
+  return json_string_value (item->json);
+}
+
+/* Each field of LATER replaces MERGED's: its "has" bit and the bits of
+   the tests that read it.  */
+static bool
+compact_fold (struct ehl_item *merged, struct ehl_item *later, void *ctx)
+{
+  const ehl_expect_set *set = ctx;
+  for (size_t k = 0; k < set->n_net_keys; k++)
+    {
+      if (!(later->mask & bit (k)))
+        continue;
+      uint64_t field = bit (k);
+      for (size_t j = 0; j < set->n_net_tests; j++)
+        if (set->net_tests[j].key == (int) k)
+          field |= bit (set->n_net_keys + j);
+      merged->mask = (merged->mask & ~field) | (later->mask & field);
+    }
+  return true;
+}
+
+/* Does the merged member ITEM pass late network selector number P?  */
+static bool
+compact_match (const ehl_expect_set *set, const struct ehl_item *item,
+               size_t p)
+{
+  for (size_t j = set->net_first[p]; j < set->net_first[p + 1]; j++)
+    {
+      const struct ehl_net_test *nt = &set->net_tests[j];
+      bool pass = item->mask & bit ((size_t) nt->key)
+                  ? (item->mask & bit (set->n_net_keys + j)) != 0
+                  : nt->absent;
+      if (!pass)
+        return false;
+    }
+  return true;
+}
+
+static bool
+is_compact_member (const ehl_expect_set *set, const struct ehl_item *item)
+{
+  return item->type == EHL_T_NETWORK && set->net_compact;
+}
+
+/* The name of network member ITEM.  */
+static const char *
+member_name (const ehl_expect_set *set, const struct ehl_item *item)
+{
+  return is_compact_member (set, item) ? json_string_value (item->json)
+         : ehl_get_str (item->json, "name");
+}
+
+/* ---- reading ---- */
+
+bool
+ehl_audit_add (ehl_audit *a, const struct ehl_record *rec)
+{
+  const ehl_expect_set *set = a->set;
+  int type = rec->type;
+  uint64_t mask = 0;
+  bool keep = false;
+  if (type >= 0 && type < EHL_T_COUNT)
+    {
+      for (size_t i = 0; i < set->n_early[type]; i++)
+        {
+          int s = set->early[type][i];
+          if (ehl_selector_match (&set->sels[s], type, rec->json))
+            mask |= UINT64_C (1) << s;
+        }
+      keep = mask || (a->keep_types & (1u << type));
+    }
+  struct ehl_item *item;
+  if (!ehl_cases_add (a->cases, rec, keep, &item))
+    return false;
+  if (!item)
+    return true;
+  bool ok = true;
+  item->mask = mask;
+  if (type == EHL_T_NETWORK && set->net_compact)
+    {
+      item->mask = member_bits (set, rec->json);
+      item->json = json_incref (json_object_get (rec->json, "name"));
+    }
+  else
+    item->json = trimmed (a, type, rec->json, &ok);
+  return ok;
+}
+
+bool
+ehl_audit_merge (ehl_audit *dst, ehl_audit *src)
+{
+  bool ok = ehl_cases_merge (dst->cases, src->cases);
+  src->cases = NULL;
+  ehl_audit_free (src);
+  return ok;
+}
+
+bool
+ehl_audit_resolve (ehl_audit *a)
+{
+  const struct ehl_member_ops compact = { compact_name, compact_fold,
+                                          (void *) a->set };
+  return a->set->net_compact ? ehl_cases_resolve_with (a->cases, &compact)
+         : ehl_cases_resolve (a->cases);
+}
+
+size_t
+ehl_audit_case_count (const ehl_audit *a)
+{
+  return ehl_cases_count (a->cases);
+}
+
+const char *
+ehl_verdict_name (enum ehl_verdict v)
+{
+  return v == EHL_MET ? "met" : v == EHL_NOT_MET ? "not_met" : "n_a";
+}
+
+/* ---- evaluating one case ---- */
+
+/* What a check found: true or false, and (with reasons) why, with the
+   items that decided it.  */
+struct result
+{
+  bool ok;
+  struct ehl_strbuf why;
+  size_t *ev;                   /* item indices */
+  size_t n_ev, cap_ev;
+  bool failed;                  /* memory ran out */
+};
+
+struct ctx
+{
+  ehl_audit *a;
+  const struct ehl_case *k;
+  const uint64_t *bits;
+  size_t words;                 /* per item */
+  bool reasons;
+};
+
+static bool
+matches (const struct ctx *c, size_t item, int sel)
+{
+  return (c->bits[item * c->words + (size_t) sel / 64] >> (sel % 64)) & 1;
+}
+
+static long
+first_match (const struct ctx *c, int sel)
+{
+  for (size_t i = 0; i < c->k->n_items; i++)
+    if (matches (c, i, sel))
+      return (long) i;
+  return -1;
+}
+
+static size_t
+count_matches (const struct ctx *c, int sel)
+{
+  size_t n = 0;
+  for (size_t i = 0; i < c->k->n_items; i++)
+    n += matches (c, i, sel);
+  return n;
+}
+
+static const struct ehl_selector *
+sel_of (const struct ctx *c, int s)
+{
+  return &c->a->set->sels[s];
+}
+
+static void
+evidence (struct result *r, long item)
+{
+  if (item < 0)
+    return;
+  if (r->n_ev == r->cap_ev)
+    {
+      size_t cap = r->cap_ev ? r->cap_ev * 2 : 8;
+      size_t *grown = realloc (r->ev, cap * sizeof *grown);
+      if (!grown)
+        {
+          r->failed = true;
+          return;
+        }
+      r->ev = grown;
+      r->cap_ev = cap;
+    }
+  r->ev[r->n_ev++] = (size_t) item;
+}
+
+static void
+result_free (struct result *r)
+{
+  ehl_strbuf_free (&r->why);
+  free (r->ev);
+  memset (r, 0, sizeof *r);
+}
+
+/* Move KID's reason and evidence onto the end of R, after SEP.  */
+static void
+absorb (struct result *r, struct result *kid, const char *sep)
+{
+  if (r->why.len && kid->why.len)
+    ehl_strbuf_add (&r->why, sep);
+  ehl_strbuf_add (&r->why, ehl_strbuf_str (&kid->why));
+  for (size_t i = 0; i < kid->n_ev; i++)
+    evidence (r, (long) kid->ev[i]);
+  r->failed |= kid->failed || kid->why.failed;
+  result_free (kid);
+}
+
+/* "meeting with kind taf", singular or plural.  */
+static void
+add_desc (struct ehl_strbuf *b, const struct ehl_selector *s, bool plural)
+{
+  ehl_strbuf_add (b, plural ? s->plural : s->noun);
+  if (*s->tests_text)
+    ehl_strbuf_addf (b, " with %s", s->tests_text);
+}
+
+static void
+add_day (struct ehl_strbuf *b, const struct ctx *c, long item)
+{
+  char date[11];
+  ehl_date_format (c->k->items[item].day, date);
+  ehl_strbuf_addf (b, " (%s)", date);
+}
+
+/* "the earliest contact (2020-01-20)" */
+static void
+add_earliest (struct ehl_strbuf *b, const struct ctx *c, int sel, long item)
+{
+  ehl_strbuf_add (b, "the earliest ");
+  add_desc (b, sel_of (c, sel), false);
+  add_day (b, c, item);
+}
+
+static int
+cmp_str (const void *x, const void *y)
+{
+  return strcmp (*(char *const *) x, *(char *const *) y);
+}
+
+/* ": name, name" after a count, with --names only; sorted so the order of
+   the input does not show.  */
+static void
+add_names (struct ehl_strbuf *b, const char **names, size_t n)
+{
+  if (n)
+    qsort (names, n, sizeof *names, cmp_str);
+  for (size_t i = 0; i < n; i++)
+    ehl_strbuf_addf (b, "%s%s", i ? ", " : ": ", names[i]);
+}
+
+static bool
+only_network (const struct ehl_selector *s)
+{
+  return s->types == 1u << EHL_T_NETWORK;
+}
+
+/* exists S over network members: "2 of 5 network members with ...".
+   Every member is kept, so the whole is known.  */
+static void
+exists_members (const struct ctx *c, int sel, struct result *r)
+{
+  size_t members = 0, n = 0;
+  const char **names = malloc ((c->k->n_items + 1) * sizeof *names);
+  for (size_t i = 0; i < c->k->n_items; i++)
+    {
+      if (c->k->items[i].type != EHL_T_NETWORK)
+        continue;
+      members++;
+      if (!matches (c, i, sel))
+        continue;
+      evidence (r, (long) i);
+      if (names)
+        names[n] = member_name (c->a->set, &c->k->items[i]);
+      n++;
+    }
+  r->ok = n > 0;
+  ehl_strbuf_addf (&r->why, "%zu of %zu ", n, members);
+  add_desc (&r->why, sel_of (c, sel), members != 1);
+  if (c->a->opts.names && names)
+    add_names (&r->why, names, n);
+  r->failed |= !names;
+  free (names);
+}
+
+static void
+eval_exists (const struct ctx *c, int sel, struct result *r)
+{
+  long i = first_match (c, sel);
+  r->ok = i >= 0;
+  if (!c->reasons)
+    return;
+  if (only_network (sel_of (c, sel)))
+    {
+      exists_members (c, sel, r);
+      return;
+    }
+  if (i < 0)
+    {
+      ehl_strbuf_add (&r->why, "no ");
+      add_desc (&r->why, sel_of (c, sel), false);
+      return;
+    }
+  add_desc (&r->why, sel_of (c, sel), false);
+  add_day (&r->why, c, i);
+  evidence (r, i);
+}
+
+static void
+eval_count (const struct ctx *c, const struct ehl_check *ck, struct result *r)
+{
+  size_t n = count_matches (c, ck->a);
+  r->ok = n >= (size_t) ck->n;
+  if (!c->reasons)
+    return;
+  ehl_strbuf_addf (&r->why, "%zu ", n);
+  add_desc (&r->why, sel_of (c, ck->a), n != 1);
+  ehl_strbuf_addf (&r->why, ", at least %ld needed", ck->n);
+  for (size_t i = 0; i < c->k->n_items; i++)
+    if (matches (c, i, ck->a))
+      evidence (r, (long) i);
+}
+
+static void
+eval_before (const struct ctx *c, const struct ehl_check *ck,
+             struct result *r)
+{
+  long a = first_match (c, ck->a), b = first_match (c, ck->b);
+  r->ok = a >= 0 && (b < 0 || c->k->items[a].day <= c->k->items[b].day);
+  if (!c->reasons)
+    return;
+  if (a < 0)
+    {
+      ehl_strbuf_add (&r->why, "no ");
+      add_desc (&r->why, sel_of (c, ck->a), false);
+      return;
+    }
+  add_earliest (&r->why, c, ck->a, a);
+  evidence (r, a);
+  if (b < 0)
+    {
+      ehl_strbuf_add (&r->why, ", and no ");
+      add_desc (&r->why, sel_of (c, ck->b), false);
+      return;
+    }
+  ehl_strbuf_add (&r->why, r->ok ? " is on or before " : " is after ");
+  add_earliest (&r->why, c, ck->b, b);
+  evidence (r, b);
+}
+
+static void
+eval_within (const struct ctx *c, const struct ehl_check *ck,
+             struct result *r)
+{
+  long a = first_match (c, ck->a), b = first_match (c, ck->b);
+  r->ok = a >= 0 && b >= 0
+          && c->k->items[b].day <= c->k->items[a].day + ck->n;
+  if (!c->reasons)
+    return;
+  if (a < 0 || b < 0)
+    {
+      ehl_strbuf_add (&r->why, "no ");
+      add_desc (&r->why, sel_of (c, a < 0 ? ck->a : ck->b), false);
+      evidence (r, a);
+      return;
+    }
+  add_earliest (&r->why, c, ck->b, b);
+  ehl_strbuf_addf (&r->why, " is %s %ld day%s %s ",
+                   r->ok ? "within" : "more than", ck->n,
+                   ck->n == 1 ? "" : "s", r->ok ? "of" : "after");
+  add_earliest (&r->why, c, ck->a, a);
+  evidence (r, a);
+  evidence (r, b);
+}
+
+/* "is one with checked_plan true", "is a closure", "is a meeting with ..."  */
+static void
+add_is (struct ehl_strbuf *b, const struct ehl_selector *sa,
+        const struct ehl_selector *sb, bool ok)
+{
+  ehl_strbuf_add (b, ok ? " is " : " is not ");
+  if ((sa->types & ~sb->types) == 0 && *sb->tests_text)
+    ehl_strbuf_addf (b, "one with %s", sb->tests_text);
+  else
+    {
+      ehl_strbuf_add (b, "a ");
+      add_desc (b, sb, false);
+    }
+}
+
+static void
+eval_first (const struct ctx *c, const struct ehl_check *ck, struct result *r)
+{
+  long a = first_match (c, ck->a), hit = -1;
+  for (long i = a; a >= 0 && i < (long) c->k->n_items
+       && c->k->items[i].day == c->k->items[a].day; i++)
+    if (matches (c, (size_t) i, ck->a) && matches (c, (size_t) i, ck->b))
+      {
+        hit = i;
+        break;
+      }
+  r->ok = hit >= 0;
+  if (!c->reasons)
+    return;
+  if (a < 0)
+    {
+      ehl_strbuf_add (&r->why, "no ");
+      add_desc (&r->why, sel_of (c, ck->a), false);
+      return;
+    }
+  add_earliest (&r->why, c, ck->a, a);
+  add_is (&r->why, sel_of (c, ck->a), sel_of (c, ck->b), r->ok);
+  if (hit >= 0)
+    evidence (r, hit);
+  else
+    for (long i = a; i < (long) c->k->n_items
+         && c->k->items[i].day == c->k->items[a].day; i++)
+      if (matches (c, (size_t) i, ck->a))
+        evidence (r, i);
+}
+
+/* ---- each ---- */
+
+/* Call FN for every value of the field at P in ITEM: the field's
+   scalar, or each scalar of its list.  */
+static void
+each_value (const struct ctx *c, const struct ehl_item *item,
+            const struct ehl_path *p, void (*fn) (json_t *v, void *ctx),
+            void *ctx)
+{
+  json_t *f = is_compact_member (c->a->set, item) ? item->json
+              : item->json ? ehl_path_get (p, item->json) : NULL;
+  size_t i;
+  json_t *e;
+  if (json_is_array (f))
+    {
+      json_array_foreach (f, i, e)
+        fn (e, ctx);
+    }
+  else if (f)
+    fn (f, ctx);
+}
+
+struct value_hunt
+{
+  json_t *want;
+  bool found;
+};
+
+static void
+hunt (json_t *v, void *ctx)
+{
+  struct value_hunt *h = ctx;
+  h->found |= ehl_scalar_equal (v, h->want);
+}
+
+/* The first B item whose FB holds V, or -1.  */
+static long
+find_in (const struct ctx *c, const struct ehl_check *ck, json_t *v)
+{
+  struct value_hunt h = { v, false };
+  for (size_t i = 0; i < c->k->n_items; i++)
+    if (matches (c, i, ck->b))
+      {
+        each_value (c, &c->k->items[i], &ck->fb, hunt, &h);
+        if (h.found)
+          return (long) i;
+      }
+  return -1;
+}
+
+/* The distinct values of FA among the A items, with where each was
+   first seen.  */
+struct values
+{
+  json_t **v;
+  long *item;
+  size_t n, cap;
+  long at;
+  bool failed;
+};
+
+static void
+collect (json_t *v, void *ctx)
+{
+  struct values *vs = ctx;
+  for (size_t i = 0; i < vs->n; i++)
+    if (ehl_scalar_equal (vs->v[i], v))
+      return;
+  if (vs->n == vs->cap)
+    {
+      size_t cap = vs->cap ? vs->cap * 2 : 16;
+      json_t **gv = realloc (vs->v, cap * sizeof *gv);
+      if (gv)
+        vs->v = gv;
+      long *gi = gv ? realloc (vs->item, cap * sizeof *gi) : NULL;
+      if (!gi)
+        {
+          vs->failed = true;
+          return;
+        }
+      vs->item = gi;
+      vs->cap = cap;
+    }
+  vs->v[vs->n] = v;
+  vs->item[vs->n++] = vs->at;
+}
+
+static void
+each_reason (const struct ctx *c, const struct ehl_check *ck,
+             struct values *vs, const char **missing, size_t n_missing,
+             struct result *r)
+{
+  if (vs->n == 0)
+    {
+      ehl_strbuf_add (&r->why, "no ");
+      add_desc (&r->why, sel_of (c, ck->a), false);
+      ehl_strbuf_addf (&r->why, " with %s", ck->fa.text);
+      return;
+    }
+  ehl_strbuf_addf (&r->why, "%zu of %zu", n_missing ? n_missing : vs->n,
+                   vs->n);
+  ehl_strbuf_addf (&r->why, " %s value%s of ", ck->fa.text,
+                   vs->n == 1 ? "" : "s");
+  add_desc (&r->why, sel_of (c, ck->a), true);
+  ehl_strbuf_addf (&r->why, n_missing ? " not in %s of any %s"
+                   : " in %s of some %s", ck->fb.text, sel_of (c, ck->b)->noun);
+  if (c->a->opts.names && n_missing)
+    add_names (&r->why, missing, n_missing);
+}
+
+static void
+eval_each (const struct ctx *c, const struct ehl_check *ck, struct result *r)
+{
+  struct values vs = { 0 };
+  for (size_t i = 0; i < c->k->n_items; i++)
+    if (matches (c, i, ck->a))
+      {
+        vs.at = (long) i;
+        each_value (c, &c->k->items[i], &ck->fa, collect, &vs);
+      }
+  const char **missing = calloc (vs.n + 1, sizeof *missing);
+  size_t n_missing = 0;
+  for (size_t i = 0; missing && i < vs.n; i++)
+    if (find_in (c, ck, vs.v[i]) < 0)
+      {
+        missing[n_missing++] = json_is_string (vs.v[i])
+                               ? json_string_value (vs.v[i]) : "(a number)";
+        evidence (r, vs.item[i]);
+      }
+  r->ok = n_missing == 0;
+  if (!missing || vs.failed)
+    r->failed = true;
+  else if (c->reasons)
+    {
+      if (r->ok)
+        for (size_t i = 0; i < vs.n; i++)
+          evidence (r, find_in (c, ck, vs.v[i]));
+      each_reason (c, ck, &vs, missing, n_missing, r);
+    }
+  free (missing);
+  free (vs.v);
+  free (vs.item);
+}
+
+/* ---- combining ---- */
+
+static void eval_check (const struct ctx *c, const struct ehl_check *ck,
+                        struct result *r);
+
+static void
+eval_all (const struct ctx *c, const struct ehl_check *ck, struct result *r)
+{
+  struct result *kids = calloc (ck->n_kids, sizeof *kids);
+  if (!kids)
+    {
+      r->failed = true;
+      return;
+    }
+  r->ok = true;
+  for (size_t i = 0; i < ck->n_kids; i++)
+    {
+      eval_check (c, ck->kids[i], &kids[i]);
+      r->ok &= kids[i].ok;
+    }
+  /* All true: every part says why; else only the failing parts.  */
+  for (size_t i = 0; i < ck->n_kids; i++)
+    if (r->ok || !kids[i].ok)
+      absorb (r, &kids[i], "; ");
+    else
+      result_free (&kids[i]);
+  free (kids);
+}
+
+static void
+eval_any (const struct ctx *c, const struct ehl_check *ck, struct result *r)
+{
+  r->ok = false;
+  for (size_t i = 0; i < ck->n_kids; i++)
+    {
+      struct result kid = { 0 };
+      eval_check (c, ck->kids[i], &kid);
+      if (kid.ok)
+        {
+          /* The first part that holds is the reason.  */
+          ehl_strbuf_truncate (&r->why, 0);
+          r->n_ev = 0;
+          r->ok = true;
+          absorb (r, &kid, "");
+          return;
+        }
+      absorb (r, &kid, "; ");
+    }
+}
+
+static void
+eval_check (const struct ctx *c, const struct ehl_check *ck, struct result *r)
+{
+  switch (ck->kind)
+    {
+    case EHL_C_EXISTS:
+      eval_exists (c, ck->a, r);
+      break;
+    case EHL_C_COUNT:
+      eval_count (c, ck, r);
+      break;
+    case EHL_C_BEFORE:
+      eval_before (c, ck, r);
+      break;
+    case EHL_C_WITHIN:
+      eval_within (c, ck, r);
+      break;
+    case EHL_C_FIRST:
+      eval_first (c, ck, r);
+      break;
+    case EHL_C_EACH:
+      eval_each (c, ck, r);
+      break;
+    case EHL_C_ALL:
+      eval_all (c, ck, r);
+      break;
+    case EHL_C_ANY:
+      eval_any (c, ck, r);
+      break;
+    case EHL_C_NOT:
+      eval_check (c, ck->kids[0], r);
+      r->ok = !r->ok;
+      break;
+    }
+}
+
+/* ---- the case ---- */
+
+/* Fill A->bits with every item's selector results: the bits kept at read
+   time, and the late selectors tested now on the kept fields.  */
+static bool
+case_bits (ehl_audit *a, const struct ehl_case *k, size_t words)
+{
+  size_t need = k->n_items * words;
+  if (need > a->bits_cap)
+    {
+      uint64_t *grown = realloc (a->bits, need * sizeof *grown);
+      if (!grown)
+        return false;
+      a->bits = grown;
+      a->bits_cap = need;
+    }
+  if (need)
+    memset (a->bits, 0, need * sizeof *a->bits);
+  const ehl_expect_set *set = a->set;
+  for (size_t i = 0; i < k->n_items; i++)
+    {
+      const struct ehl_item *it = &k->items[i];
+      uint64_t *row = a->bits + i * words;
+      bool compact = is_compact_member (set, it);
+      row[0] = it->type == EHL_T_NETWORK ? 0 : it->mask;
+      if (it->type < 0 || !it->json)
+        continue;
+      for (size_t j = 0; j < set->n_late[it->type]; j++)
+        {
+          int s = set->late[it->type][j];
+          if (compact ? compact_match (set, it, j)
+              : ehl_selector_match (&set->sels[s], it->type, it->json))
+            row[s / 64] |= bit ((size_t) s % 64);
+        }
+    }
+  return true;
+}
+
+/* The group of case K: the field of its earliest open record.  */
+static const char *
+case_group (const ehl_audit *a, const struct ehl_case *k)
+{
+  if (!a->opts.group_field)
+    return "";
+  for (size_t i = 0; i < k->n_items; i++)
+    if (k->items[i].type == EHL_T_OPEN && k->items[i].json)
+      {
+        const char *g = ehl_get_str (k->items[i].json, a->opts.group_field);
+        return g ? g : "";
+      }
+  return "";
+}
+
+static int
+cmp_size (const void *x, const void *y)
+{
+  size_t a = *(const size_t *) x, b = *(const size_t *) y;
+  return a < b ? -1 : a > b;
+}
+
+/* Turn R's item indices into file:line evidence, by date, once each.  */
+static bool
+finding_evidence (const ehl_audit *a, const struct ehl_case *k,
+                  struct result *r, struct ehl_finding *f)
+{
+  if (r->n_ev)
+    qsort (r->ev, r->n_ev, sizeof *r->ev, cmp_size);
+  f->evidence = r->n_ev ? malloc (r->n_ev * sizeof *f->evidence) : NULL;
+  if (r->n_ev && !f->evidence)
+    return false;
+  for (size_t i = 0; i < r->n_ev; i++)
+    {
+      if (i && r->ev[i] == r->ev[i - 1])
+        continue;
+      const struct ehl_item *it = &k->items[r->ev[i]];
+      f->evidence[f->n_evidence].file = ehl_item_file (a->cases, it);
+      f->evidence[f->n_evidence++].line = it->line;
+    }
+  return true;
+}
+
+static void
+clear_findings (struct ehl_case_result *res)
+{
+  for (size_t i = 0; i < res->n; i++)
+    {
+      free (res->findings[i].reason);
+      free (res->findings[i].evidence);
+      memset (&res->findings[i], 0, sizeof res->findings[i]);
+    }
+}
+
+void
+ehl_case_result_free (struct ehl_case_result *res)
+{
+  clear_findings (res);
+  free (res->findings);
+  memset (res, 0, sizeof *res);
+}
+
+/* One expectation on the case: "when", then "check".  */
+static bool
+judge (const struct ctx *c, const struct ehl_expectation *e,
+       struct ehl_finding *f)
+{
+  struct result r = { 0 };
+  if (e->when)
+    eval_check (c, e->when, &r);
+  if (e->when && !r.ok)
+    f->verdict = EHL_NA;
+  else
+    {
+      result_free (&r);
+      eval_check (c, e->check, &r);
+      f->verdict = r.ok ? EHL_MET : EHL_NOT_MET;
+    }
+  bool ok = !r.failed && !r.why.failed;
+  if (ok && c->reasons)
+    ok = (f->reason = ehl_strbuf_take (&r.why)) != NULL
+         && finding_evidence (c->a, c->k, &r, f);
+  result_free (&r);
+  return ok;
+}
+
+bool
+ehl_audit_eval (ehl_audit *a, size_t i, bool reasons,
+                struct ehl_case_result *res)
+{
+  const ehl_expect_set *set = a->set;
+  const struct ehl_case *k = ehl_cases_at (a->cases, i);
+  size_t words = (set->n_sels + 63) / 64;
+  if (!k || !case_bits (a, k, words ? words : 1))
+    return false;
+  clear_findings (res);
+  if (res->n != set->n_exps)
+    {
+      free (res->findings);
+      res->n = set->n_exps;
+      if (!(res->findings = calloc (res->n, sizeof *res->findings)))
+        {
+          res->n = 0;
+          return false;
+        }
+    }
+  res->case_id = k->id;
+  res->group = case_group (a, k);
+  struct ctx c = { a, k, a->bits, words ? words : 1, reasons };
+  bool ok = true;
+  for (size_t e = 0; ok && e < set->n_exps; e++)
+    ok = judge (&c, &set->exps[e], &res->findings[e]);
+  return ok;
+}

@@ -1,0 +1,86 @@
+/* audit.h - auditing case files against an expectation set (expect.h),
+   in one pass over the records in any order.
+
+   Each record is tested, as it is read, against the selectors of its
+   type only; the item kept for it holds the results as bits and, where
+   a check needs field values after the read (network members, which
+   merge first; "each" fields), a copy of just those fields.  After the
+   read, ehl_audit_resolve applies supersedes and void and merges network
+   members (casefile.h); then each case is evaluated on its own.  Memory
+   grows with the cases and the matching records, never with the rest.  */
+#ifndef EHLOG_AUDIT_H
+#define EHLOG_AUDIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "casefile.h"
+#include "expect.h"
+#include "record.h"
+
+struct ehl_audit_opts
+{
+  ehl_day as_of;                /* count records up to this day; EHL_NO_DAY */
+  char *const *files;           /* the operands, for evidence */
+  int nfiles;
+  bool names;                   /* reasons may name people */
+  const char *group_field;      /* field of the case's open record to
+                                   group by ("team"), or NULL */
+};
+
+typedef struct ehl_audit ehl_audit;
+
+ehl_audit *ehl_audit_new (const ehl_expect_set *set,
+                          const struct ehl_audit_opts *opts);
+void ehl_audit_free (ehl_audit *a);
+
+/* Take in one valid record.  False only if memory ran out.  */
+bool ehl_audit_add (ehl_audit *a, const struct ehl_record *rec);
+
+/* Move everything SRC read into DST (an audit of the same set and
+   options, e.g. per thread); SRC is freed.  */
+bool ehl_audit_merge (ehl_audit *dst, ehl_audit *src);
+
+/* After the last record: apply corrections, merge network members, sort
+   the cases by identifier.  False if memory ran out.  */
+bool ehl_audit_resolve (ehl_audit *a);
+
+size_t ehl_audit_case_count (const ehl_audit *a);
+
+enum ehl_verdict { EHL_NA, EHL_MET, EHL_NOT_MET };
+
+/* "n_a", "met", "not_met".  */
+const char *ehl_verdict_name (enum ehl_verdict v);
+
+struct ehl_evidence
+{
+  const char *file;
+  long line;
+};
+
+/* One expectation's verdict on one case.  */
+struct ehl_finding
+{
+  enum ehl_verdict verdict;
+  char *reason;                 /* with reasons only */
+  struct ehl_evidence *evidence;        /* the deciding records, by date */
+  size_t n_evidence;
+};
+
+struct ehl_case_result
+{
+  const char *case_id;
+  const char *group;            /* the group value, "" if none (or no
+                                   grouping) */
+  struct ehl_finding *findings; /* one per expectation, in file order */
+  size_t n;
+};
+
+/* Evaluate case number I (cases sorted by identifier) into RES, which
+   may be reused from call to call.  Without REASONS only the verdicts are
+   filled in (fast).  False if memory ran out.  */
+bool ehl_audit_eval (ehl_audit *a, size_t i, bool reasons,
+                     struct ehl_case_result *res);
+void ehl_case_result_free (struct ehl_case_result *res);
+
+#endif
