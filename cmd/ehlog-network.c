@@ -3,28 +3,28 @@
 #include <config.h>
 
 #include <getopt.h>
-#include <pwd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "caseread.h"
 #include "casefile.h"
 #include "cli.h"
 #include "contract.h"
 #include "date.h"
+#include "fieldopt.h"
 #include "id.h"
 #include "output.h"
+#include "make.h"
 #include "record.h"
 #include "table.h"
-#include "utf8.h"
 
+/* The program's own options; the envelope's (--date, --by, --child,
+   --supersedes, -a) come from make.h.  */
 enum
 {
-  OPT_CASE = 0x100, OPT_DATE, OPT_BY, OPT_CHILD, OPT_SUPERSEDES,
-  OPT_ADD, OPT_SPOKEN, OPT_WITHDRAW, OPT_MEETING, OPT_RELATIONSHIP,
+  OPT_CASE = 0x100, OPT_ADD, OPT_SPOKEN, OPT_WITHDRAW, OPT_MEETING, OPT_RELATIONSHIP,
   OPT_CATEGORY, OPT_ATTENDEE, OPT_PLAN_SHARED, OPT_NOT_REQUIRED, OPT_NOTES,
   OPT_CHECK_AGAINST, OPT_LIST, OPT_UNSPOKEN, OPT_ECOMAP, OPT_FORMAT,
   OPT_AS_OF
@@ -32,11 +32,6 @@ enum
 
 static const struct option long_options[] = {
   { "case", required_argument, NULL, OPT_CASE },
-  { "date", required_argument, NULL, OPT_DATE },
-  { "by", required_argument, NULL, OPT_BY },
-  { "child", required_argument, NULL, OPT_CHILD },
-  { "supersedes", required_argument, NULL, OPT_SUPERSEDES },
-  { "append", required_argument, NULL, 'a' },
   { "add", required_argument, NULL, OPT_ADD },
   { "spoken", required_argument, NULL, OPT_SPOKEN },
   { "withdraw", required_argument, NULL, OPT_WITHDRAW },
@@ -95,7 +90,7 @@ usage (int status)
          "      --date DATE          the day (YYYY-MM-DD or DD/MM/YYYY; default\n"
          "                           today)\n"
          "      --by NAME            who records it (default $EHLOG_BY, else the\n"
-         "                           login)\n"
+         "                           login name; empty: nobody)\n"
          "      --child REF          which child of the case it concerns\n"
          "      --supersedes ID      the id of an earlier record this one corrects\n"
          "  -a, --append=FILE        append to FILE instead of writing to stdout\n"
@@ -116,9 +111,7 @@ enum action { ACT_NONE, ACT_ADD, ACT_SPOKEN, ACT_WITHDRAW, ACT_MEETING };
 
 struct options
 {
-  /* the envelope of a new record */
-  const char *date, *by, *child, *supersedes, *append;
-  /* what to record */
+  /* what to record (the envelope is the maker's) */
   enum action action;
   const char *action_opt;       /* its option name */
   const char *name, *kind, *relationship, *category, *not_required, *notes,
@@ -146,6 +139,9 @@ static const char *
 option_name (int c)
 {
   for (const struct option *lo = long_options; lo->name; lo++)
+    if (lo->val == c)
+      return lo->name;
+  for (const struct option *lo = ehl_maker_options; lo->name; lo++)
     if (lo->val == c)
       return lo->name;
   return "?";
@@ -253,11 +249,6 @@ take_option (struct options *o, int c, const char *arg)
     case OPT_NOT_REQUIRED: slot = &o->not_required; break;
     case OPT_NOTES: slot = &o->notes; break;
     case OPT_CHECK_AGAINST: slot = &o->check_against; break;
-    case OPT_DATE: slot = &o->date; break;
-    case OPT_BY: slot = &o->by; break;
-    case OPT_CHILD: slot = &o->child; break;
-    case OPT_SUPERSEDES: slot = &o->supersedes; break;
-    case 'a': slot = &o->append; break;
     case OPT_ATTENDEE:
       if (!add_attendee (o, arg))
         return false;
@@ -267,6 +258,11 @@ take_option (struct options *o, int c, const char *arg)
       break;
     default:
       usage (EHL_EXIT_TROUBLE);
+      return false;
+    }
+  if (slot && *slot)
+    {
+      ehl_usage_fail ("--%s: given more than once", option_name (c));
       return false;
     }
   if (slot)
@@ -280,194 +276,81 @@ take_option (struct options *o, int c, const char *arg)
   return true;
 }
 
-/* ---- recording: the envelope and the write, in one place (lib/make.h
-   of ehlog-new takes this over once both are merged) ---- */
+/* ---- recording network records (lib/make.h does the envelope, the
+   id, the checks naming the options, and the writing) ---- */
 
-/* A record being made from the options.  */
-struct draft
+/* FIELD of REC from the value of OPTION (a literal: the maker borrows
+   it), if given; problems name the option.  */
+static void
+put_text (ehl_maker *mk, json_t *rec, const char *field, const char *value,
+          const char *option)
 {
-  json_t *rec;
-  const char *name_option;      /* the option a "name" came from */
-  bool bad;                     /* an option value was unusable (reported) */
-  bool no_memory;
-  const char *unusable[8];      /* fields left out for that: validation
-                                   keeps quiet about them */
-  size_t n_unusable;
-};
+  struct ehl_source src = { NULL, 0, option };
+  ehl_maker_source (mk, rec, field, &src);
+  if (value)
+    ehl_maker_set_text (mk, rec, field, rec, field, value, &src);
+}
 
-/* Who records: $EHLOG_BY, else the login name.  */
+static void
+put_value (ehl_maker *mk, json_t *rec, const char *field, json_t *value)
+{
+  if (json_object_set_new (rec, field, value) != 0)
+    ehl_maker_problem (mk, rec, field, NULL, "memory exhausted");
+}
+
+/* The action's option as a literal.  */
 static const char *
-default_by (void)
+action_option (enum action a)
 {
-  const char *by = getenv ("EHLOG_BY");
-  if (!by || !*by)
-    by = getenv ("LOGNAME");
-  if (!by || !*by)
-    by = getlogin ();
-  if (!by || !*by)
-    {
-      struct passwd *pw = getpwuid (geteuid ());
-      by = pw ? pw->pw_name : NULL;
-    }
-  return by && *by ? by : NULL;
-}
-
-/* Set FIELD of the record to VALUE (a new reference; NULL when memory
-   ran out).  */
-static void
-draft_put (struct draft *d, const char *field, json_t *value)
-{
-  if (!value || !d->rec || json_object_set_new (d->rec, field, value) != 0)
-    d->no_memory = true;
-}
-
-/* A string of the record from OPTION's VALUE (if given); text that is
-   not UTF-8 is reported.  */
-static json_t *
-draft_string (struct draft *d, const char *value, const char *option)
-{
-  if (!ehl_utf8_valid (value, strlen (value)))
-    {
-      ehl_warn ("--%s: not valid UTF-8 text", option);
-      d->bad = true;
-      return NULL;
-    }
-  json_t *s = json_string (value);
-  if (!s)
-    d->no_memory = true;
-  return s;
-}
-
-static void
-draft_text (struct draft *d, const char *field, const char *value,
-            const char *option)
-{
-  json_t *s;
-  if (value && (s = draft_string (d, value, option)))
-    draft_put (d, field, s);
-  else if (value && d->bad && d->n_unusable < 8)
-    d->unusable[d->n_unusable++] = field;
-}
-
-/* Start a record of TYPE with its envelope in the order of ehlog(7):
-   type, case, date, id (filled in last), by, child, supersedes.  */
-static void
-draft_begin (struct draft *d, const char *type, const char *case_id,
-             const struct options *o)
-{
-  ehl_day day = ehl_date_today ();
-  char date[11];
-  if (o->date && !ehl_date_parse_option (o->date, &day))
-    {
-      ehl_warn ("--date: must be a real date, YYYY-MM-DD or DD/MM/YYYY");
-      d->bad = true;
-    }
-  ehl_date_format (day, date);
-  d->rec = json_object ();
-  draft_put (d, "type", json_string (type));
-  draft_text (d, "case", case_id, "case");
-  draft_put (d, "date", json_string (date));
-  draft_put (d, "id", json_string ("0000000000000000"));
-  draft_text (d, "by", o->by ? o->by : default_by (), "by");
-  draft_text (d, "child", o->child, "child");
-  draft_text (d, "supersedes", o->supersedes, "supersedes");
-}
-
-/* The option a field of the record came from: "rater_name" is
-   --rater-name, "attendees[2]" --attendee, "name" the action's.  */
-static void
-option_of (const char *field, const char *name_option, char *out,
-           size_t size)
-{
-  static const char *const renamed[][2] = {
-    { "name", NULL }, { "kind", "meeting" }, { "attendees", "attendee" },
-    { "spoken_to", "date" }
+  static const char *const names[] = {
+    [ACT_ADD] = "--add", [ACT_SPOKEN] = "--spoken",
+    [ACT_WITHDRAW] = "--withdraw", [ACT_MEETING] = "--meeting"
   };
-  size_t n = strcspn (field, "[.");
-  for (size_t i = 0; i < sizeof renamed / sizeof *renamed; i++)
-    if (strlen (renamed[i][0]) == n && strncmp (field, renamed[i][0], n) == 0)
-      {
-        snprintf (out, size, "--%s", renamed[i][1] ? renamed[i][1]
-                  : name_option);
-        return;
-      }
-  snprintf (out, size, "--%.*s", (int) n, field);
-  for (char *p = out; *p; p++)
-    if (*p == '_')
-      *p = '-';
+  return names[a];
+}
+
+/* A network record: the member's name and, by action, relationship and
+   category, spoken_to (the record's date), or status.  */
+static void
+put_member_fields (ehl_maker *mk, json_t *rec, const struct options *o)
+{
+  put_text (mk, rec, "name", o->name, action_option (o->action));
+  put_text (mk, rec, "relationship", o->relationship, "--relationship");
+  put_text (mk, rec, "category", o->category, "--category");
+  if (o->action == ACT_ADD || o->action == ACT_WITHDRAW)
+    put_value (mk, rec, "status", json_string (o->action == ACT_ADD
+                                               ? "active" : "withdrawn"));
+}
+
+/* After the envelope: the day spoken to is the record's date.  */
+static void
+put_spoken_to (ehl_maker *mk, json_t *rec)
+{
+  static const struct ehl_source date = { NULL, 0, "--date" };
+  json_t *day = json_object_get (rec, "date");
+  ehl_maker_source (mk, rec, "spoken_to", &date);
+  if (day)
+    put_value (mk, rec, "spoken_to", json_incref (day));
 }
 
 static void
-report_option_problem (void *ctx, const char *field, const char *message)
+put_meeting_fields (ehl_maker *mk, json_t *rec, const struct options *o)
 {
-  const struct draft *d = ctx;
-  char option[64];
-  for (size_t i = 0; i < d->n_unusable; i++)
-    if (strcmp (field, d->unusable[i]) == 0)
-      return;                   /* already reported as not UTF-8 */
-  option_of (field, d->name_option, option, sizeof option);
-  ehl_warn ("%s: %s", option, message);
-}
-
-/* Give the record its id, check it against the contract (naming the
-   options that are wrong) and, if nothing was wrong, write it or append
-   it to APPEND.  Frees the record; returns the exit status.  */
-static int
-draft_finish (struct draft *d, const char *append)
-{
-  int status = EHL_EXIT_TROUBLE;
-  if (d->no_memory || !ehl_record_assign_id (d->rec))
-    ehl_warn ("memory exhausted");
-  else if (ehl_validate (d->rec, 0, report_option_problem, d) > 0 || d->bad)
-    ;                           /* every problem was reported */
-  else if (append)
-    status = ehl_append_records (append, &d->rec, 1) ? EHL_EXIT_OK
-             : EHL_EXIT_TROUBLE;
-  else if (ehl_write_record (stdout, d->rec) || ehl_stdout_failed ())
-    status = EHL_EXIT_OK;       /* a write error is ehl_finish's to report */
-  else
-    ehl_warn ("memory exhausted");
-  json_decref (d->rec);
-  d->rec = NULL;
-  return status;
-}
-
-/* ---- recording network records ---- */
-
-/* The fields of a network record, in the contract's order.  */
-static void
-put_member_fields (struct draft *d, const struct options *o)
-{
-  draft_text (d, "name", o->name, o->action_opt);
-  draft_text (d, "relationship", o->relationship, "relationship");
-  draft_text (d, "category", o->category, "category");
-  if (o->action == ACT_SPOKEN)
-    draft_put (d, "spoken_to",
-               json_incref (json_object_get (d->rec, "date")));
-  else
-    draft_put (d, "status", json_string (o->action == ACT_ADD ? "active"
-                                         : "withdrawn"));
-}
-
-static void
-put_meeting_fields (struct draft *d, const struct options *o)
-{
-  draft_text (d, "kind", o->kind, "meeting");
+  static const struct ehl_source attendee = { NULL, 0, "--attendee" };
+  put_text (mk, rec, "kind", o->kind, "--meeting");
+  ehl_maker_source (mk, rec, "attendees", &attendee);
   if (o->n_attendees > 0)
     {
       json_t *who = json_array ();
       for (size_t i = 0; who && i < o->n_attendees; i++)
-        {
-          json_t *s = draft_string (d, o->attendees[i], "attendee");
-          if (s && json_array_append_new (who, s) != 0)
-            d->no_memory = true;
-        }
-      draft_put (d, "attendees", who);
+        ehl_maker_set_text (mk, rec, "attendees", who, NULL, o->attendees[i],
+                            &attendee);
+      put_value (mk, rec, "attendees", who);
     }
   if (o->plan_shared)
-    draft_put (d, "plan_shared", json_true ());
-  draft_text (d, "not_required", o->not_required, "not-required");
-  draft_text (d, "notes", o->notes, "notes");
+    put_value (mk, rec, "plan_shared", json_true ());
+  put_text (mk, rec, "not_required", o->not_required, "--not-required");
+  put_text (mk, rec, "notes", o->notes, "--notes");
 }
 
 /* ---- reading: what is kept of each record ----
@@ -562,34 +445,42 @@ check_member (const char *file, const char *case_id, const char *name,
 }
 
 static int
-record_network (const struct options *o)
+record_network (const struct options *o, ehl_maker *mk)
 {
-  if (o->cases.n != 1)
-    return ehl_usage_fail (o->cases.n ? "--case: give one case when recording"
-                           : "--case is required");
+  if (o->cases.n > 1)
+    return ehl_usage_fail ("--case: give one case when recording");
   if (o->check_against && o->action != ACT_SPOKEN
       && o->action != ACT_WITHDRAW)
     return ehl_usage_fail ("--check-against needs --spoken or --withdraw");
 
-  const char *case_id = o->cases.ids[0];
+  struct ehl_make_env *env = ehl_maker_env (mk);
+  if (o->cases.n == 1)
+    env->case_id = (struct ehl_value) { o->cases.ids[0],
+                                        { NULL, 0, "--case" } };
   bool member = o->action != ACT_MEETING;
-  bool known = true;
-  struct draft d = { .name_option = o->action_opt };
-  draft_begin (&d, member ? "network" : "meeting", case_id, o);
+  json_t *rec = ehl_maker_begin (mk, member ? EHL_T_NETWORK : EHL_T_MEETING);
+  if (!rec)
+    return EHL_EXIT_TROUBLE;    /* reported */
   if (member)
-    put_member_fields (&d, o);
+    put_member_fields (mk, rec, o);
   else
-    put_meeting_fields (&d, o);
-  if (!d.bad && !d.no_memory && o->check_against
-      && !check_member (o->check_against, case_id, o->name, &known))
-    d.bad = true;
-  int status = draft_finish (&d, o->append);
+    put_meeting_fields (mk, rec, o);
+  ehl_maker_envelope (mk, rec, env);
+  if (o->action == ACT_SPOKEN)
+    put_spoken_to (mk, rec);
+
+  bool known = true;
+  if (o->check_against && ehl_maker_problems (mk) == 0 && o->cases.n == 1
+      && !check_member (o->check_against, o->cases.ids[0], o->name, &known))
+    return EHL_EXIT_TROUBLE;    /* nothing written */
+  if (!ehl_maker_finish (mk))
+    return EHL_EXIT_TROUBLE;
   /* The name is not repeated: it is personal data.  */
-  if (status == EHL_EXIT_OK && !known)
+  if (!known)
     ehl_warn_at (o->check_against, 0, "%s: --%s: no network member of that"
                  " name was added in this case; recorded all the same",
-                 case_id, o->action_opt);
-  return status;
+                 o->cases.ids[0], o->action_opt);
+  return EHL_EXIT_OK;
 }
 
 /* ---- reading: the members and meetings of a case ---- */
@@ -1063,50 +954,72 @@ free_options (struct options *o)
   free (o->attendees);
 }
 
+/* Parse the options into O and MK; false after a usage message.  *DONE:
+   --help or --version was answered.  */
+static bool
+parse_options (int argc, char **argv, const struct option *longopts,
+               struct options *o, ehl_maker *mk, bool *done)
+{
+  int c;
+  while ((c = getopt_long (argc, argv, "a:", longopts, NULL)) != -1)
+    if (c == EHL_OPT_HELP || c == EHL_OPT_VERSION)
+      {
+        if (c == EHL_OPT_HELP)
+          usage (EHL_EXIT_OK);
+        else
+          ehl_print_version ();
+        *done = true;
+        return true;
+      }
+    else if (ehl_maker_option (mk, c, optarg))
+      note_first (&o->record_opt, option_name (c));
+    else if (!take_option (o, c, optarg))
+      return false;
+  return true;
+}
+
+/* What the options ask for, once they all parsed.  */
+static int
+run (struct options *o, ehl_maker *mk, char *const *files, int nfiles)
+{
+  if (o->record_opt && o->read_opt)
+    return ehl_usage_fail ("--%s cannot be used with --%s", o->record_opt,
+                           o->read_opt);
+  if (o->member_opt && o->action != ACT_ADD)
+    return ehl_usage_fail ("--%s needs --add", o->member_opt);
+  if (o->meeting_opt && o->action != ACT_MEETING)
+    return ehl_usage_fail ("--%s needs --meeting", o->meeting_opt);
+  if (o->record_opt && o->action == ACT_NONE)
+    return ehl_usage_fail ("--%s needs --add, --spoken, --withdraw or"
+                           " --meeting", o->record_opt);
+  if (o->action == ACT_NONE)
+    return read_network (o, files, nfiles);
+  if (nfiles > 0)
+    return ehl_usage_fail ("files are read only when listing or drawing"
+                           " (--list, --ecomap)");
+  return record_network (o, mk);
+}
+
 int
 main (int argc, char **argv)
 {
   struct options o = { .format = EHL_FMT_TEXT, .as_of = EHL_NO_DAY };
-  int c;
-
   ehl_cli_init (argc, argv);
-  while ((c = getopt_long (argc, argv, "a:", long_options, NULL)) != -1)
-    switch (c)
-      {
-      case EHL_OPT_HELP:
-        usage (EHL_EXIT_OK);
-        free_options (&o);
-        return ehl_finish (EHL_EXIT_OK);
-      case EHL_OPT_VERSION:
-        ehl_print_version ();
-        free_options (&o);
-        return ehl_finish (EHL_EXIT_OK);
-      default:
-        if (!take_option (&o, c, optarg))
-          {
-            free_options (&o);
-            return EHL_EXIT_TROUBLE;
-          }
-      }
-
-  int status;
-  if (o.record_opt && o.read_opt)
-    status = ehl_usage_fail ("--%s cannot be used with --%s", o.record_opt,
-                             o.read_opt);
-  else if (o.member_opt && o.action != ACT_ADD)
-    status = ehl_usage_fail ("--%s needs --add", o.member_opt);
-  else if (o.meeting_opt && o.action != ACT_MEETING)
-    status = ehl_usage_fail ("--%s needs --meeting", o.meeting_opt);
-  else if (o.record_opt && o.action == ACT_NONE)
-    status = ehl_usage_fail ("--%s needs --add, --spoken, --withdraw or"
-                             " --meeting", o.record_opt);
-  else if (o.action == ACT_NONE)
-    status = read_network (&o, argv + optind, argc - optind);
-  else if (optind < argc)
-    status = ehl_usage_fail ("files are read only when listing or drawing"
-                             " (--list, --ecomap)");
+  ehl_maker *mk = ehl_maker_new ();
+  const struct option *tables[] = { long_options, ehl_maker_options };
+  struct option *longopts = ehl_options_join (tables, 2);
+  int status = EHL_EXIT_TROUBLE;
+  bool done = false;
+  if (!mk || !longopts)
+    ehl_warn ("memory exhausted");
+  else if (!parse_options (argc, argv, longopts, &o, mk, &done))
+    ;                           /* a usage message was given */
+  else if (done)
+    status = EHL_EXIT_OK;
   else
-    status = record_network (&o);
+    status = run (&o, mk, argv + optind, argc - optind);
+  free (longopts);
+  ehl_maker_free (mk);
   free_options (&o);
   return ehl_finish (status);
 }

@@ -4,46 +4,35 @@
 
 #include <getopt.h>
 #include <langinfo.h>
-#include <pwd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "caseread.h"
 #include "casefile.h"
 #include "cli.h"
 #include "contract.h"
 #include "date.h"
+#include "fieldopt.h"
 #include "id.h"
+#include "make.h"
 #include "output.h"
 #include "record.h"
 #include "table.h"
-#include "utf8.h"
 
+/* The program's own options; the scale's fields (--score, --rater, ...)
+   come from the contract through fieldopt.h, the envelope (--date, --by,
+   --child, --supersedes, -a) from make.h.  */
 enum
 {
-  OPT_CASE = 0x100, OPT_DATE, OPT_BY, OPT_CHILD, OPT_SUPERSEDES,
-  OPT_SCORE, OPT_RATER, OPT_SCALE, OPT_RATER_NAME, OPT_QUESTION, OPT_ABOUT,
-  OPT_CONTEXT, OPT_HISTORY, OPT_FALLING, OPT_SINCE_FIRST, OPT_FORMAT,
-  OPT_AS_OF
+  OPT_CASE = 0x100, OPT_HISTORY, OPT_FALLING, OPT_SINCE_FIRST, OPT_FORMAT,
+  OPT_AS_OF,
+  OPT_FIELDS = 0x1400           /* and up: the scale's fields */
 };
 
-static const struct option long_options[] = {
+static const struct option own_options[] = {
   { "case", required_argument, NULL, OPT_CASE },
-  { "date", required_argument, NULL, OPT_DATE },
-  { "by", required_argument, NULL, OPT_BY },
-  { "child", required_argument, NULL, OPT_CHILD },
-  { "supersedes", required_argument, NULL, OPT_SUPERSEDES },
-  { "append", required_argument, NULL, 'a' },
-  { "score", required_argument, NULL, OPT_SCORE },
-  { "rater", required_argument, NULL, OPT_RATER },
-  { "scale", required_argument, NULL, OPT_SCALE },
-  { "rater-name", required_argument, NULL, OPT_RATER_NAME },
-  { "question", required_argument, NULL, OPT_QUESTION },
-  { "about", required_argument, NULL, OPT_ABOUT },
-  { "context", required_argument, NULL, OPT_CONTEXT },
   { "history", no_argument, NULL, OPT_HISTORY },
   { "falling", required_argument, NULL, OPT_FALLING },
   { "since-first", no_argument, NULL, OPT_SINCE_FIRST },
@@ -81,7 +70,8 @@ usage (int status)
          "      --context C        conversation assessment meeting supervision\n"
          "                         review closure\n"
          "      --date DATE        the day (YYYY-MM-DD or DD/MM/YYYY; default today)\n"
-         "      --by NAME          who records it (default $EHLOG_BY, else the login)\n"
+         "      --by NAME          who records it (default $EHLOG_BY, else the\n"
+         "                         login name; empty: nobody)\n"
          "      --child REF        which child of the case it concerns\n"
          "      --supersedes ID    the id of an earlier scale this one corrects\n"
          "  -a, --append=FILE      append to FILE instead of writing to stdout\n"
@@ -102,12 +92,7 @@ usage (int status)
 
 struct options
 {
-  /* the envelope of a new record */
-  const char *date, *by, *child, *supersedes, *append;
-  /* the scale's own fields */
-  const char *score, *rater, *scale, *rater_name, *question, *about, *context;
-  /* reading */
-  struct ehl_case_list cases;
+  struct ehl_case_list cases;   /* --case: the one to record, or a filter */
   bool history, since_first;
   long falling;                 /* 0: not asked */
   enum ehl_format format;
@@ -115,45 +100,33 @@ struct options
   const char *record_opt, *read_opt;    /* first option of each mode seen */
 };
 
-/* Remember that option NAME of one mode was given.  */
-static void
-note_mode (const char **first, const char *name)
+/* The name of the option with code C in OPTIONS.  */
+static const char *
+option_name (const struct option *options, int c)
 {
-  if (!*first)
-    *first = name;
+  for (const struct option *o = options; o->name; o++)
+    if (o->val == c)
+      return o->name;
+  return "?";
 }
 
-/* Handle one option; returns false after a usage message.  */
+/* Handle one of the program's own reading options (or --case); false
+   after a usage message.  */
 static bool
 take_option (struct options *o, int c, const char *arg)
 {
-  const char **field = NULL;    /* the slot of a recording option */
   bool no_memory;
   switch (c)
     {
     case OPT_CASE:
-      if (!ehl_case_list_add (&o->cases, arg, &no_memory))
-        {
-          if (no_memory)
-            ehl_warn ("memory exhausted");
-          else
-            ehl_usage_fail ("--case: must be 1-64 characters from"
-                            " A-Z a-z 0-9 - _ . / :");
-          return false;
-        }
-      return true;
-    case OPT_DATE: field = &o->date; break;
-    case OPT_BY: field = &o->by; break;
-    case OPT_CHILD: field = &o->child; break;
-    case OPT_SUPERSEDES: field = &o->supersedes; break;
-    case 'a': field = &o->append; break;
-    case OPT_SCORE: field = &o->score; break;
-    case OPT_RATER: field = &o->rater; break;
-    case OPT_SCALE: field = &o->scale; break;
-    case OPT_RATER_NAME: field = &o->rater_name; break;
-    case OPT_QUESTION: field = &o->question; break;
-    case OPT_ABOUT: field = &o->about; break;
-    case OPT_CONTEXT: field = &o->context; break;
+      if (ehl_case_list_add (&o->cases, arg, &no_memory))
+        return true;
+      if (no_memory)
+        ehl_warn ("memory exhausted");
+      else
+        ehl_usage_fail ("--case: must be 1-64 characters from"
+                        " A-Z a-z 0-9 - _ . / :");
+      return false;
     case OPT_HISTORY:
       o->history = true;
       break;
@@ -187,206 +160,33 @@ take_option (struct options *o, int c, const char *arg)
       usage (EHL_EXIT_TROUBLE);
       return false;
     }
-  for (const struct option *lo = long_options; lo->name; lo++)
-    if (lo->val == c)
-      note_mode (field ? &o->record_opt : &o->read_opt, lo->name);
-  if (field)
-    *field = arg;
+  if (!o->read_opt)
+    o->read_opt = option_name (own_options, c);
   return true;
 }
 
-/* ---- recording: the envelope and the write, in one place (lib/make.h
-   of ehlog-new takes this over once both are merged) ---- */
-
-/* A record being made from the options.  */
-struct draft
-{
-  json_t *rec;
-  const char *name_option;      /* the option a "name" came from */
-  bool bad;                     /* an option value was unusable (reported) */
-  bool no_memory;
-  const char *unusable[8];      /* fields left out for that: validation
-                                   keeps quiet about them */
-  size_t n_unusable;
-};
-
-/* Who records: $EHLOG_BY, else the login name.  */
-static const char *
-default_by (void)
-{
-  const char *by = getenv ("EHLOG_BY");
-  if (!by || !*by)
-    by = getenv ("LOGNAME");
-  if (!by || !*by)
-    by = getlogin ();
-  if (!by || !*by)
-    {
-      struct passwd *pw = getpwuid (geteuid ());
-      by = pw ? pw->pw_name : NULL;
-    }
-  return by && *by ? by : NULL;
-}
-
-/* Set FIELD of the record to VALUE (a new reference; NULL when memory
-   ran out).  */
-static void
-draft_put (struct draft *d, const char *field, json_t *value)
-{
-  if (!value || !d->rec || json_object_set_new (d->rec, field, value) != 0)
-    d->no_memory = true;
-}
-
-/* A string of the record from OPTION's VALUE (if given); text that is
-   not UTF-8 is reported.  */
-static json_t *
-draft_string (struct draft *d, const char *value, const char *option)
-{
-  if (!ehl_utf8_valid (value, strlen (value)))
-    {
-      ehl_warn ("--%s: not valid UTF-8 text", option);
-      d->bad = true;
-      return NULL;
-    }
-  json_t *s = json_string (value);
-  if (!s)
-    d->no_memory = true;
-  return s;
-}
-
-static void
-draft_text (struct draft *d, const char *field, const char *value,
-            const char *option)
-{
-  json_t *s;
-  if (value && (s = draft_string (d, value, option)))
-    draft_put (d, field, s);
-  else if (value && d->bad && d->n_unusable < 8)
-    d->unusable[d->n_unusable++] = field;
-}
-
-/* Start a record of TYPE with its envelope in the order of ehlog(7):
-   type, case, date, id (filled in last), by, child, supersedes.  */
-static void
-draft_begin (struct draft *d, const char *type, const char *case_id,
-             const struct options *o)
-{
-  ehl_day day = ehl_date_today ();
-  char date[11];
-  if (o->date && !ehl_date_parse_option (o->date, &day))
-    {
-      ehl_warn ("--date: must be a real date, YYYY-MM-DD or DD/MM/YYYY");
-      d->bad = true;
-    }
-  ehl_date_format (day, date);
-  d->rec = json_object ();
-  draft_put (d, "type", json_string (type));
-  draft_text (d, "case", case_id, "case");
-  draft_put (d, "date", json_string (date));
-  draft_put (d, "id", json_string ("0000000000000000"));
-  draft_text (d, "by", o->by ? o->by : default_by (), "by");
-  draft_text (d, "child", o->child, "child");
-  draft_text (d, "supersedes", o->supersedes, "supersedes");
-}
-
-/* The option a field of the record came from: "rater_name" is
-   --rater-name, "attendees[2]" --attendee, "name" the action's.  */
-static void
-option_of (const char *field, const char *name_option, char *out,
-           size_t size)
-{
-  static const char *const renamed[][2] = {
-    { "name", NULL }, { "kind", "meeting" }, { "attendees", "attendee" },
-    { "spoken_to", "date" }
-  };
-  size_t n = strcspn (field, "[.");
-  for (size_t i = 0; i < sizeof renamed / sizeof *renamed; i++)
-    if (strlen (renamed[i][0]) == n && strncmp (field, renamed[i][0], n) == 0)
-      {
-        snprintf (out, size, "--%s", renamed[i][1] ? renamed[i][1]
-                  : name_option);
-        return;
-      }
-  snprintf (out, size, "--%.*s", (int) n, field);
-  for (char *p = out; *p; p++)
-    if (*p == '_')
-      *p = '-';
-}
-
-static void
-report_option_problem (void *ctx, const char *field, const char *message)
-{
-  const struct draft *d = ctx;
-  char option[64];
-  for (size_t i = 0; i < d->n_unusable; i++)
-    if (strcmp (field, d->unusable[i]) == 0)
-      return;                   /* already reported as not UTF-8 */
-  option_of (field, d->name_option, option, sizeof option);
-  ehl_warn ("%s: %s", option, message);
-}
-
-/* Give the record its id, check it against the contract (naming the
-   options that are wrong) and, if nothing was wrong, write it or append
-   it to APPEND.  Frees the record; returns the exit status.  */
-static int
-draft_finish (struct draft *d, const char *append)
-{
-  int status = EHL_EXIT_TROUBLE;
-  if (d->no_memory || !ehl_record_assign_id (d->rec))
-    ehl_warn ("memory exhausted");
-  else if (ehl_validate (d->rec, 0, report_option_problem, d) > 0 || d->bad)
-    ;                           /* every problem was reported */
-  else if (append)
-    status = ehl_append_records (append, &d->rec, 1) ? EHL_EXIT_OK
-             : EHL_EXIT_TROUBLE;
-  else if (ehl_write_record (stdout, d->rec) || ehl_stdout_failed ())
-    status = EHL_EXIT_OK;       /* a write error is ehl_finish's to report */
-  else
-    ehl_warn ("memory exhausted");
-  json_decref (d->rec);
-  d->rec = NULL;
-  return status;
-}
-
-/* ---- recording a scale ---- */
-
-/* Exactly "0" to "10".  */
-static bool
-parse_score (const char *s, int *out)
-{
-  if (!s || !*s || strspn (s, "0123456789") != strlen (s) || strlen (s) > 2
-      || (s[0] == '0' && s[1]))
-    return false;
-  *out = atoi (s);
-  return *out <= 10;
-}
+/* ---- recording a scale (lib/make.h does the envelope, the id, the
+   checks naming the options, and the writing) ---- */
 
 static int
-record_scale (const struct options *o)
+record_scale (const struct options *o, ehl_maker *mk, json_t *rec,
+              const ehl_fieldopts *fo)
 {
-  int score;
-  if (o->cases.n != 1)
-    return ehl_usage_fail (o->cases.n ? "--case: give one case when recording"
-                           : "--case is required");
-  if (!o->score)
-    return ehl_usage_fail ("--score is required");
-  if (!o->rater)
-    return ehl_usage_fail ("--rater is required");
-  struct draft d = { 0 };
-  if (!parse_score (o->score, &score))
+  if (o->cases.n > 1)
+    return ehl_usage_fail ("--case: give one case when recording");
+  struct ehl_make_env *env = ehl_maker_env (mk);
+  if (o->cases.n == 1)
+    env->case_id = (struct ehl_value) { o->cases.ids[0],
+                                        { NULL, 0, "--case" } };
+  if (!json_object_get (rec, "scale")
+      && json_object_set_new (rec, "scale", json_string ("wellbeing")) != 0)
     {
-      ehl_warn ("--score: must be a whole number from 0 to 10");
-      d.bad = true;
-      score = 0;                /* to go on and find any other problem */
+      ehl_warn ("memory exhausted");
+      return EHL_EXIT_TROUBLE;
     }
-  draft_begin (&d, "scale", o->cases.ids[0], o);
-  draft_text (&d, "scale", o->scale ? o->scale : "wellbeing", "scale");
-  draft_put (&d, "score", json_integer (score));
-  draft_text (&d, "rater", o->rater, "rater");
-  draft_text (&d, "rater_name", o->rater_name, "rater-name");
-  draft_text (&d, "question", o->question, "question");
-  draft_text (&d, "about", o->about, "about");
-  draft_text (&d, "context", o->context, "context");
-  return draft_finish (&d, o->append);
+  ehl_fieldopts_register (fo, mk, rec);
+  ehl_maker_envelope (mk, rec, env);
+  return ehl_maker_finish (mk) ? EHL_EXIT_OK : EHL_EXIT_TROUBLE;
 }
 
 /* ---- reading: what is kept of each record ----
@@ -877,50 +677,75 @@ show_history (struct options *o, char *const *files, int nfiles)
   return o->falling && pr.shown > 0 ? EHL_EXIT_FOUND : EHL_EXIT_OK;
 }
 
+/* Parse the options into O, MK and REC; false after a usage message.  */
+static bool
+parse_options (int argc, char **argv, const struct option *longopts,
+               struct options *o, ehl_maker *mk, json_t *rec,
+               ehl_fieldopts *fo, bool *done)
+{
+  int c;
+  while ((c = getopt_long (argc, argv, "a:", longopts, NULL)) != -1)
+    if (c == EHL_OPT_HELP || c == EHL_OPT_VERSION)
+      {
+        if (c == EHL_OPT_HELP)
+          usage (EHL_EXIT_OK);
+        else
+          ehl_print_version ();
+        *done = true;
+        return true;
+      }
+    else if (ehl_maker_option (mk, c, optarg)
+             || ehl_fieldopts_apply (fo, mk, rec, c, optarg))
+      {
+        if (!o->record_opt)
+          o->record_opt = option_name (longopts, c);
+      }
+    else if (!take_option (o, c, optarg))
+      return false;
+  return true;
+}
+
 int
 main (int argc, char **argv)
 {
   struct options o = { .format = EHL_FMT_TEXT, .as_of = EHL_NO_DAY };
-  int c;
-
   ehl_cli_init (argc, argv);
   scale_kinds = ehl_field_lookup (EHL_T_SCALE, "scale")->values;
   raters = ehl_field_lookup (EHL_T_SCALE, "rater")->values;
-  while ((c = getopt_long (argc, argv, "a:", long_options, NULL)) != -1)
-    switch (c)
-      {
-      case EHL_OPT_HELP:
-        usage (EHL_EXIT_OK);
-        ehl_case_list_free (&o.cases);
-        return ehl_finish (EHL_EXIT_OK);
-      case EHL_OPT_VERSION:
-        ehl_print_version ();
-        ehl_case_list_free (&o.cases);
-        return ehl_finish (EHL_EXIT_OK);
-      default:
-        if (!take_option (&o, c, optarg))
-          {
-            ehl_case_list_free (&o.cases);
-            return EHL_EXIT_TROUBLE;
-          }
-      }
 
-  int status;
-  bool reading = o.history || o.falling || o.read_opt;
-  if (reading && o.record_opt)
+  ehl_maker *mk = ehl_maker_new ();
+  json_t *rec = mk ? ehl_maker_begin (mk, EHL_T_SCALE) : NULL;
+  ehl_fieldopts *fo = ehl_fieldopts_new (EHL_T_SCALE, NULL, OPT_FIELDS);
+  static const struct option none[] = { { NULL, 0, NULL, 0 } };
+  const struct option *tables[] = {
+    own_options, fo ? ehl_fieldopts_table (fo) : none, ehl_maker_options
+  };
+  struct option *longopts = ehl_options_join (tables, 3);
+  int status = EHL_EXIT_TROUBLE;
+  bool done = false;
+  if (!rec || !fo || !longopts)
+    ehl_warn ("memory exhausted");
+  else if (!parse_options (argc, argv, longopts, &o, mk, rec, fo, &done))
+    ;                           /* a usage message was given */
+  else if (done)
+    status = EHL_EXIT_OK;
+  else if (o.read_opt && o.record_opt)
     status = ehl_usage_fail ("--%s cannot be used with --%s", o.record_opt,
                              o.read_opt);
   else if (o.since_first && !o.falling)
     status = ehl_usage_fail ("--since-first needs --falling");
-  else if (reading && !o.history && !o.falling)
+  else if (o.read_opt && !o.history && !o.falling)
     status = ehl_usage_fail ("--%s needs --history or --falling", o.read_opt);
-  else if (reading)
+  else if (o.read_opt)
     status = show_history (&o, argv + optind, argc - optind);
   else if (optind < argc)
     status = ehl_usage_fail ("files are read only with --history or"
                              " --falling");
   else
-    status = record_scale (&o);
+    status = record_scale (&o, mk, rec, fo);
+  free (longopts);
+  ehl_fieldopts_free (fo);
+  ehl_maker_free (mk);
   ehl_case_list_free (&o.cases);
   return ehl_finish (status);
 }
