@@ -138,13 +138,8 @@ note_first (const char **first, const char *name)
 static const char *
 option_name (int c)
 {
-  for (const struct option *lo = long_options; lo->name; lo++)
-    if (lo->val == c)
-      return lo->name;
-  for (const struct option *lo = ehl_maker_options; lo->name; lo++)
-    if (lo->val == c)
-      return lo->name;
-  return "?";
+  const char *name = ehl_option_name (long_options, c);
+  return strcmp (name, "?") ? name : ehl_option_name (ehl_maker_options, c);
 }
 
 /* An action option: only one per run.  */
@@ -201,19 +196,12 @@ take_read_option (struct options *o, int c, const char *arg)
       o->ecomap = true;
       break;
     case OPT_FORMAT:
-      if (!ehl_format_parse (arg, 1u << EHL_FMT_TEXT | 1u << EHL_FMT_NDJSON
-                             | 1u << EHL_FMT_CSV, &o->format))
-        {
-          ehl_usage_fail ("--format: must be text, ndjson or csv");
-          return false;
-        }
+      if (!ehl_list_format_option (arg, &o->format))
+        return false;
       break;
     case OPT_AS_OF:
-      if (!ehl_date_parse_option (arg, &o->as_of))
-        {
-          ehl_usage_fail ("--as-of: must be a date, YYYY-MM-DD or DD/MM/YYYY");
-          return false;
-        }
+      if (!ehl_as_of_option (arg, &o->as_of))
+        return false;
       break;
     }
   note_first (&o->read_opt, option_name (c));
@@ -225,18 +213,10 @@ static bool
 take_option (struct options *o, int c, const char *arg)
 {
   const char **slot = NULL;
-  bool no_memory;
   switch (c)
     {
     case OPT_CASE:
-      if (ehl_case_list_add (&o->cases, arg, &no_memory))
-        return true;
-      if (no_memory)
-        ehl_warn ("memory exhausted");
-      else
-        ehl_usage_fail ("--case: must be 1-64 characters from"
-                        " A-Z a-z 0-9 - _ . / :");
-      return false;
+      return ehl_case_option (&o->cases, arg);   /* both modes */
     case OPT_LIST: case OPT_UNSPOKEN: case OPT_ECOMAP: case OPT_FORMAT:
     case OPT_AS_OF:
       return take_read_option (o, c, arg);
@@ -962,12 +942,8 @@ parse_options (int argc, char **argv, const struct option *longopts,
 {
   int c;
   while ((c = getopt_long (argc, argv, "a:", longopts, NULL)) != -1)
-    if (c == EHL_OPT_HELP || c == EHL_OPT_VERSION)
+    if (ehl_help_or_version (c, usage))
       {
-        if (c == EHL_OPT_HELP)
-          usage (EHL_EXIT_OK);
-        else
-          ehl_print_version ();
         *done = true;
         return true;
       }

@@ -100,33 +100,15 @@ struct options
   const char *record_opt, *read_opt;    /* first option of each mode seen */
 };
 
-/* The name of the option with code C in OPTIONS.  */
-static const char *
-option_name (const struct option *options, int c)
-{
-  for (const struct option *o = options; o->name; o++)
-    if (o->val == c)
-      return o->name;
-  return "?";
-}
-
 /* Handle one of the program's own reading options (or --case); false
    after a usage message.  */
 static bool
 take_option (struct options *o, int c, const char *arg)
 {
-  bool no_memory;
   switch (c)
     {
     case OPT_CASE:
-      if (ehl_case_list_add (&o->cases, arg, &no_memory))
-        return true;
-      if (no_memory)
-        ehl_warn ("memory exhausted");
-      else
-        ehl_usage_fail ("--case: must be 1-64 characters from"
-                        " A-Z a-z 0-9 - _ . / :");
-      return false;
+      return ehl_case_option (&o->cases, arg);   /* both modes */
     case OPT_HISTORY:
       o->history = true;
       break;
@@ -142,26 +124,19 @@ take_option (struct options *o, int c, const char *arg)
       o->since_first = true;
       break;
     case OPT_FORMAT:
-      if (!ehl_format_parse (arg, 1u << EHL_FMT_TEXT | 1u << EHL_FMT_NDJSON
-                             | 1u << EHL_FMT_CSV, &o->format))
-        {
-          ehl_usage_fail ("--format: must be text, ndjson or csv");
-          return false;
-        }
+      if (!ehl_list_format_option (arg, &o->format))
+        return false;
       break;
     case OPT_AS_OF:
-      if (!ehl_date_parse_option (arg, &o->as_of))
-        {
-          ehl_usage_fail ("--as-of: must be a date, YYYY-MM-DD or DD/MM/YYYY");
-          return false;
-        }
+      if (!ehl_as_of_option (arg, &o->as_of))
+        return false;
       break;
     default:
       usage (EHL_EXIT_TROUBLE);
       return false;
     }
   if (!o->read_opt)
-    o->read_opt = option_name (own_options, c);
+    o->read_opt = ehl_option_name (own_options, c);
   return true;
 }
 
@@ -685,12 +660,8 @@ parse_options (int argc, char **argv, const struct option *longopts,
 {
   int c;
   while ((c = getopt_long (argc, argv, "a:", longopts, NULL)) != -1)
-    if (c == EHL_OPT_HELP || c == EHL_OPT_VERSION)
+    if (ehl_help_or_version (c, usage))
       {
-        if (c == EHL_OPT_HELP)
-          usage (EHL_EXIT_OK);
-        else
-          ehl_print_version ();
         *done = true;
         return true;
       }
@@ -698,7 +669,7 @@ parse_options (int argc, char **argv, const struct option *longopts,
              || ehl_fieldopts_apply (fo, mk, rec, c, optarg))
       {
         if (!o->record_opt)
-          o->record_opt = option_name (longopts, c);
+          o->record_opt = ehl_option_name (longopts, c);
       }
     else if (!take_option (o, c, optarg))
       return false;

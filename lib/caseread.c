@@ -89,6 +89,39 @@ ehl_case_list_free (struct ehl_case_list *l)
   l->n = l->cap = 0;
 }
 
+bool
+ehl_case_option (struct ehl_case_list *l, const char *arg)
+{
+  bool no_memory;
+  if (ehl_case_list_add (l, arg, &no_memory))
+    return true;
+  if (no_memory)
+    ehl_warn ("memory exhausted");
+  else
+    ehl_usage_fail ("--case: must be 1-64 characters from"
+                    " A-Z a-z 0-9 - _ . / :");
+  return false;
+}
+
+bool
+ehl_as_of_option (const char *arg, ehl_day *as_of)
+{
+  if (ehl_date_parse_option (arg, as_of))
+    return true;
+  ehl_usage_fail ("--as-of: must be a date, YYYY-MM-DD or DD/MM/YYYY");
+  return false;
+}
+
+bool
+ehl_list_format_option (const char *arg, enum ehl_format *format)
+{
+  if (ehl_format_parse (arg, 1u << EHL_FMT_TEXT | 1u << EHL_FMT_NDJSON
+                        | 1u << EHL_FMT_CSV, format))
+    return true;
+  ehl_usage_fail ("--format: must be text, ndjson or csv");
+  return false;
+}
+
 /* Note one record in the view; false if memory ran out.  */
 static bool
 take_record (ehl_cases *cases, const struct ehl_record *rec,

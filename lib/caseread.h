@@ -11,6 +11,7 @@
 #include "casefile.h"
 #include "record.h"
 #include "strmap.h"
+#include "table.h"
 
 /* The case identifiers named with --case, in the order given.  */
 struct ehl_case_list
@@ -34,6 +35,16 @@ size_t ehl_case_list_report_missing (const struct ehl_case_list *l,
                                      const ehl_cases *cases);
 
 void ehl_case_list_free (struct ehl_case_list *l);
+
+/* The reading options the case-view programs share, checked with a
+   usage message ("prog: --as-of: ..." and "Try 'prog --help'...") when
+   the value is bad, and then false.  */
+/* --case ID (repeatable): add ID to L.  */
+bool ehl_case_option (struct ehl_case_list *l, const char *arg);
+/* --as-of DATE, YYYY-MM-DD or DD/MM/YYYY.  */
+bool ehl_as_of_option (const char *arg, ehl_day *as_of);
+/* --format text|ndjson|csv.  */
+bool ehl_list_format_option (const char *arg, enum ehl_format *format);
 
 /* What to keep of the records read.  */
 struct ehl_caseread

@@ -446,3 +446,12 @@ ehl_options_join (const struct option *const *tables, size_t n)
       }
   return out;
 }
+
+const char *
+ehl_option_name (const struct option *table, int c)
+{
+  for (const struct option *o = table; o && o->name; o++)
+    if (o->val == c)
+      return o->name;
+  return "?";
+}
