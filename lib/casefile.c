@@ -263,14 +263,15 @@ drop_removed (struct ehl_case *k)
 
 /* Fold LATER's fields (but "date") into MERGED: items are visited in date
    order, so the latest-dated record that has a field wins.  */
-static void
+static bool
 fold_member (json_t *merged, json_t *later)
 {
   const char *key;
   json_t *v;
   json_object_foreach (later, key, v)
-    if (strcmp (key, "date") != 0)
-      json_object_set (merged, key, v);
+    if (strcmp (key, "date") != 0 && json_object_set (merged, key, v) != 0)
+      return false;
+  return true;
 }
 
 /* The default member operations: items keep their record's fields as a
@@ -288,11 +289,15 @@ json_member_fold (struct ehl_item *merged, struct ehl_item *later, void *ctx)
   (void) ctx;
   /* Merge into a copy: the caller may hold the record too.  */
   json_t *copy = json_copy (merged->json);
-  if (!copy)
-    return false;
+  /* json_copy quietly leaves out what it had no memory for.  */
+  if (!copy || json_object_size (copy) != json_object_size (merged->json)
+      || !fold_member (copy, later->json))
+    {
+      json_decref (copy);
+      return false;
+    }
   json_decref (merged->json);
   merged->json = copy;
-  fold_member (merged->json, later->json);
   return true;
 }
 

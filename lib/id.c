@@ -33,10 +33,18 @@ bool
 ehl_record_id (json_t *rec, char out[EHL_ID_LEN + 1])
 {
   /* Hash a shallow copy without "id": the caller's record is not touched.  */
-  json_t *body = json_object_get (rec, "id") ? json_copy (rec) : json_incref (rec);
+  bool has_id = json_object_get (rec, "id") != NULL;
+  json_t *body = has_id ? json_copy (rec) : json_incref (rec);
   if (!body)
     return false;
   json_object_del (body, "id");
+  /* json_copy quietly leaves out members it ran out of memory for: a
+     short copy would give a wrong id.  */
+  if (json_object_size (body) + has_id != json_object_size (rec))
+    {
+      json_decref (body);
+      return false;
+    }
 
   struct sha256_ctx ctx;
   unsigned char digest[SHA256_DIGEST_SIZE];
