@@ -335,8 +335,9 @@ put_meeting_fields (ehl_maker *mk, json_t *rec, const struct options *o)
 
 /* ---- reading: what is kept of each record ----
 
-   A meeting keeps its details in a small object, and for the ecomap an
-   open record its children and a conversation log its child.  A network
+   For the list, a meeting keeps its details in a small object; for the
+   ecomap, an open record keeps its children and a conversation log its
+   child (the record's own JSON, shared).  A network
    member is kept compactly, for there may be hundreds of thousands: the
    item's json is its name (the record's own string, shared), and its
    mask packs the rest: the day spoken to, the category, the status, and
@@ -357,6 +358,7 @@ enum
 
 struct keep
 {
+  bool meetings;                /* keep meetings (for the list) */
   bool children;                /* keep open and conversation children */
   struct ehl_intern relations;  /* the relationships seen */
   const char *const *categories, *const *statuses;      /* the contract's */
@@ -455,42 +457,39 @@ view_member (const struct keep *k, const struct ehl_item *it,
 static const char *const meeting_fields[] = {
   "kind", "attendees", "plan_shared", "not_required", "notes", NULL
 };
-static const char *const open_fields[] = { "children", NULL };
-static const char *const conversation_fields[] = { "child", NULL };
-
-/* The fields kept of a record of TYPE in an object; NULL: not kept so. */
-static const char *const *
-fields_kept (enum ehl_type type, const struct keep *k)
-{
-  switch (type)
-    {
-    case EHL_T_MEETING: return meeting_fields;
-    case EHL_T_OPEN: return k->children ? open_fields : NULL;
-    case EHL_T_CONVERSATION: return k->children ? conversation_fields : NULL;
-    default: return NULL;
-    }
-}
-
 static bool
 wants_record (json_t *rec, enum ehl_type type, void *ctx)
 {
+  const struct keep *k = ctx;
   (void) rec;
-  return type == EHL_T_NETWORK || fields_kept (type, ctx) != NULL;
+  return type == EHL_T_NETWORK || (type == EHL_T_MEETING && k->meetings)
+         || ((type == EHL_T_OPEN || type == EHL_T_CONVERSATION)
+             && k->children);
 }
 
 static bool
 fill_item (struct ehl_item *item, const struct ehl_record *rec, void *ctx)
 {
-  if (rec->type == EHL_T_NETWORK)
+  json_t *r = rec->json;
+  switch (rec->type)
     {
-      item->json = json_incref (json_object_get (rec->json, "name"));
-      return pack_member (ctx, rec->json, &item->mask);
+    case EHL_T_NETWORK:
+      item->json = json_incref (json_object_get (r, "name"));
+      return pack_member (ctx, r, &item->mask);
+    case EHL_T_OPEN:
+      item->json = json_incref (json_object_get (r, "children"));
+      return true;
+    case EHL_T_CONVERSATION:
+      item->json = json_incref (json_object_get (r, "child"));
+      return true;
+    default:
+      break;
     }
   if (!(item->json = json_object ()))
     return false;
-  for (const char *const *f = fields_kept (rec->type, ctx); *f; f++)
+  for (const char *const *f = meeting_fields; *f; f++)
     {
-      json_t *v = json_object_get (rec->json, *f);
+      json_t *v = json_object_get (r, *f);
       if (v && json_object_set (item->json, *f, v) != 0)
         return false;
     }
@@ -498,9 +497,10 @@ fill_item (struct ehl_item *item, const struct ehl_record *rec, void *ctx)
 }
 
 static void
-keep_init (struct keep *k, bool children)
+keep_init (struct keep *k, bool meetings, bool children)
 {
   memset (k, 0, sizeof *k);
+  k->meetings = meetings;
   k->children = children;
   k->categories = ehl_field_lookup (EHL_T_NETWORK, "category")->values;
   k->statuses = ehl_field_lookup (EHL_T_NETWORK, "status")->values;
@@ -536,7 +536,7 @@ check_member (const char *file, const char *case_id, const char *name,
   char *files[] = { (char *) file };
   bool input_bad = false;
   ehl_cases *cases = NULL;
-  keep_init (&keep, false);
+  keep_init (&keep, false, false);
   *known = false;
   if (ehl_case_list_add (&only, case_id, &no_memory))
     cases = read_view (files, 1, &keep, NULL, &only, false, &input_bad);
@@ -939,8 +939,8 @@ static json_t *
 item_child (const struct ehl_item *it, size_t i)
 {
   if (it->type == EHL_T_OPEN)
-    return json_array_get (json_object_get (it->json, "children"), i);
-  return i == 0 ? json_object_get (it->json, "child") : NULL;
+    return json_array_get (it->json, i);
+  return i == 0 ? it->json : NULL;
 }
 
 /* The children of K's records of TYPE into OUT, each once; returns how
@@ -1055,7 +1055,7 @@ read_network (const struct options *o, char *const *files, int nfiles)
                            o->list ? "list" : o->unspoken ? "unspoken"
                            : "format");
   struct keep keep;
-  keep_init (&keep, o->ecomap);
+  keep_init (&keep, !o->ecomap && !o->unspoken, o->ecomap);
   /* A case asked for is listed even with nothing recorded.  */
   bool every_case = o->cases.n > 0;
   bool input_bad = false;
