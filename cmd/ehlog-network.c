@@ -335,56 +335,191 @@ put_meeting_fields (ehl_maker *mk, json_t *rec, const struct options *o)
 
 /* ---- reading: what is kept of each record ----
 
-   Only the fields shown are kept, in a small object per record: for a
-   network record its member fields (merged by name when the view is
-   resolved), for a meeting its details, and for the ecomap the children
-   of open records and conversation logs.  */
+   For the list, a meeting keeps its details in a small object; for the
+   ecomap, an open record keeps its children and a conversation log its
+   child (the record's own JSON, shared).  A network
+   member is kept compactly, for there may be hundreds of thousands: the
+   item's json is its name (the record's own string, shared), and its
+   mask packs the rest: the day spoken to, the category, the status, and
+   the relationship as an index into a table of the relationships seen
+   (they repeat: "aunt", "school nurse").  Members are merged by name
+   (casefile.h) field by field, the latest-dated record that has a field
+   giving it.  */
+
+enum
+{
+  M_SPOKEN = 1,                 /* bit 0: spoken_to given */
+  M_CATEGORY = 1,               /* bits 1-3: 1 + the category's index */
+  M_STATUS = 4,                 /* bits 4-5: 1 + the status's index */
+  M_DAY = 8,                    /* bits 8-31: the day spoken to + DAY_BIAS */
+  M_RELATION = 32               /* bits 32-63: 1 + relationship table index */
+};
+#define DAY_BIAS (INT32_C (1) << 23)    /* the years 1-9999 fit in 24 bits */
 
 struct keep
 {
+  bool meetings;                /* keep meetings (for the list) */
   bool children;                /* keep open and conversation children */
+  struct ehl_intern relations;  /* the relationships seen */
+  const char *const *categories, *const *statuses;      /* the contract's */
 };
 
-static const char *const member_fields[] = {
-  "name", "relationship", "category", "spoken_to", "status", NULL
+static uint64_t
+bits (uint64_t mask, int shift, int width)
+{
+  return mask >> shift & ((UINT64_C (1) << width) - 1);
+}
+
+/* 1 + the index of S in VALUES, or 0.  */
+static uint64_t
+value_number (const char *const *values, const char *s)
+{
+  for (size_t i = 0; s && values[i]; i++)
+    if (strcmp (values[i], s) == 0)
+      return i + 1;
+  return 0;
+}
+
+/* The mask of network record REC; false if memory ran out.  */
+static bool
+pack_member (struct keep *k, json_t *rec, uint64_t *mask)
+{
+  ehl_day day;
+  const char *rel = ehl_get_str (rec, "relationship");
+  uint64_t relation = rel ? ehl_intern (&k->relations, rel) : 0;
+  *mask = value_number (k->categories, ehl_get_str (rec, "category"))
+          << M_CATEGORY
+          | value_number (k->statuses, ehl_get_str (rec, "status")) << M_STATUS
+          | relation << M_RELATION;
+  if (ehl_date_parse_iso (ehl_get_str (rec, "spoken_to"), &day))
+    *mask |= M_SPOKEN | (uint64_t) (day + DAY_BIAS) << M_DAY;
+  return !rel || relation;
+}
+
+static const char *
+member_name (const struct ehl_item *item, void *ctx)
+{
+  (void) ctx;
+  return json_string_value (item->json);
+}
+
+/* Each field LATER has replaces MERGED's.  */
+static bool
+fold_member (struct ehl_item *merged, struct ehl_item *later, void *ctx)
+{
+  static const struct { int shift, width; } fields[] = {
+    { M_CATEGORY, 3 }, { M_STATUS, 2 }, { M_RELATION, 32 }
+  };
+  uint64_t m = merged->mask, l = later->mask;
+  (void) ctx;
+  if (l & M_SPOKEN)
+    m = (m & ~(M_SPOKEN | (uint64_t) 0xFFFFFF << M_DAY))
+        | (l & (M_SPOKEN | (uint64_t) 0xFFFFFF << M_DAY));
+  for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+    if (bits (l, fields[i].shift, fields[i].width))
+      {
+        uint64_t field = ((UINT64_C (1) << fields[i].width) - 1)
+                         << fields[i].shift;
+        m = (m & ~field) | (l & field);
+      }
+  merged->mask = m;
+  return true;
+}
+
+/* A merged member as shown.  */
+struct member
+{
+  const char *name, *relationship, *category, *status;
+  bool spoken, withdrawn;
+  char spoken_to[11];           /* "" when not spoken to */
 };
+
+static void
+view_member (const struct keep *k, const struct ehl_item *it,
+             struct member *m)
+{
+  uint64_t mask = it->mask;
+  uint64_t rel = bits (mask, M_RELATION, 32);
+  uint64_t cat = bits (mask, M_CATEGORY, 3);
+  uint64_t status = bits (mask, M_STATUS, 2);
+  m->name = json_string_value (it->json);
+  m->relationship = ehl_intern_text (&k->relations, rel);
+  m->category = cat ? k->categories[cat - 1] : NULL;
+  m->status = status ? k->statuses[status - 1] : "active";
+  m->withdrawn = strcmp (m->status, "withdrawn") == 0;
+  m->spoken = mask & M_SPOKEN;
+  m->spoken_to[0] = '\0';
+  if (m->spoken)
+    ehl_date_format ((ehl_day) bits (mask, M_DAY, 24) - DAY_BIAS,
+                     m->spoken_to);
+}
+
 static const char *const meeting_fields[] = {
   "kind", "attendees", "plan_shared", "not_required", "notes", NULL
 };
-static const char *const open_fields[] = { "children", NULL };
-static const char *const conversation_fields[] = { "child", NULL };
-
-static const char *const *
-fields_kept (enum ehl_type type, const struct keep *k)
-{
-  switch (type)
-    {
-    case EHL_T_NETWORK: return member_fields;
-    case EHL_T_MEETING: return meeting_fields;
-    case EHL_T_OPEN: return k->children ? open_fields : NULL;
-    case EHL_T_CONVERSATION: return k->children ? conversation_fields : NULL;
-    default: return NULL;
-    }
-}
-
 static bool
-wants_record (const struct ehl_record *rec, void *ctx)
+wants_record (json_t *rec, enum ehl_type type, void *ctx)
 {
-  return fields_kept (rec->type, ctx) != NULL;
+  const struct keep *k = ctx;
+  (void) rec;
+  return type == EHL_T_NETWORK || (type == EHL_T_MEETING && k->meetings)
+         || ((type == EHL_T_OPEN || type == EHL_T_CONVERSATION)
+             && k->children);
 }
 
 static bool
 fill_item (struct ehl_item *item, const struct ehl_record *rec, void *ctx)
 {
+  json_t *r = rec->json;
+  switch (rec->type)
+    {
+    case EHL_T_NETWORK:
+      item->json = json_incref (json_object_get (r, "name"));
+      return pack_member (ctx, r, &item->mask);
+    case EHL_T_OPEN:
+      item->json = json_incref (json_object_get (r, "children"));
+      return true;
+    case EHL_T_CONVERSATION:
+      item->json = json_incref (json_object_get (r, "child"));
+      return true;
+    default:
+      break;
+    }
   if (!(item->json = json_object ()))
     return false;
-  for (const char *const *f = fields_kept (rec->type, ctx); *f; f++)
+  for (const char *const *f = meeting_fields; *f; f++)
     {
-      json_t *v = json_object_get (rec->json, *f);
+      json_t *v = json_object_get (r, *f);
       if (v && json_object_set (item->json, *f, v) != 0)
         return false;
     }
   return true;
+}
+
+static void
+keep_init (struct keep *k, bool meetings, bool children)
+{
+  memset (k, 0, sizeof *k);
+  k->meetings = meetings;
+  k->children = children;
+  k->categories = ehl_field_lookup (EHL_T_NETWORK, "category")->values;
+  k->statuses = ehl_field_lookup (EHL_T_NETWORK, "status")->values;
+}
+
+/* Read FILES into a resolved view as K says; NULL after a message if
+   memory ran out.  */
+static ehl_cases *
+read_view (char *const *files, int nfiles, struct keep *k,
+           const struct options *o, const struct ehl_case_list *only,
+           bool every_case, bool *input_bad)
+{
+  const struct ehl_member_ops members = { member_name, fold_member, k };
+  struct ehl_caseread how = {
+    .as_of = o ? o->as_of : EHL_NO_DAY, .only = only,
+    .wants = wants_record, .fill = fill_item, .ctx = k,
+    .members = &members, .every_case = every_case
+  };
+  return ehl_caseread (files, nfiles, &how, input_bad);
 }
 
 /* ---- checking a name against the case file ---- */
@@ -397,17 +532,14 @@ check_member (const char *file, const char *case_id, const char *name,
 {
   struct ehl_case_list only = { 0 };
   bool no_memory;
-  struct keep keep = { false };
-  struct ehl_caseread how = {
-    .as_of = EHL_NO_DAY, .only = &only, .wants = wants_record,
-    .fill = fill_item, .ctx = &keep
-  };
+  struct keep keep;
   char *files[] = { (char *) file };
   bool input_bad = false;
   ehl_cases *cases = NULL;
+  keep_init (&keep, false, false);
   *known = false;
   if (ehl_case_list_add (&only, case_id, &no_memory))
-    cases = ehl_caseread (files, 1, &how, &input_bad);
+    cases = read_view (files, 1, &keep, NULL, &only, false, &input_bad);
   else if (no_memory)
     ehl_warn ("memory exhausted");
   ehl_case_list_free (&only);
@@ -416,11 +548,12 @@ check_member (const char *file, const char *case_id, const char *name,
       const struct ehl_case *k = ehl_cases_at (cases, i);
       for (size_t j = 0; j < k->n_items; j++)
         if (k->items[j].type == EHL_T_NETWORK
-            && strcmp (ehl_get_str (k->items[j].json, "name"), name) == 0)
+            && strcmp (json_string_value (k->items[j].json), name) == 0)
           *known = true;
     }
   bool ok = cases && !input_bad;
   ehl_cases_free (cases);
+  ehl_intern_free (&keep.relations);
   return ok;
 }
 
@@ -472,17 +605,15 @@ text_or (json_t *obj, const char *field, const char *otherwise)
   return s && *s ? s : otherwise;
 }
 
+/* Is IT a member not yet spoken to (and not withdrawn)?  */
 static bool
-is_withdrawn (json_t *member)
+is_unspoken (const struct keep *k, const struct ehl_item *it)
 {
-  const char *status = ehl_get_str (member, "status");
-  return status && strcmp (status, "withdrawn") == 0;
-}
-
-static bool
-is_unspoken (json_t *member)
-{
-  return !is_withdrawn (member) && !json_object_get (member, "spoken_to");
+  struct member m;
+  if (it->type != EHL_T_NETWORK)
+    return false;
+  view_member (k, it, &m);
+  return !m.withdrawn && !m.spoken;
 }
 
 /* The attendees of a meeting joined with SEP, in a malloc'd string.  */
@@ -505,6 +636,7 @@ join_attendees (json_t *meeting, const char *sep)
 struct lister
 {
   const struct options *o;
+  const struct keep *keep;
   ehl_day today;                /* for "days waiting" */
   ehl_table *unspoken;          /* text --unspoken: one table for all */
   size_t shown;                 /* cases (text) or rows written */
@@ -512,25 +644,25 @@ struct lister
 
 /* ---- text ---- */
 
+/* A member's row: with CASE_ID, for the --unspoken table.  */
 static bool
-add_member_row (ehl_table *t, const char *case_id, const struct ehl_item *it,
-                ehl_day today)
+add_member_row (const struct lister *l, ehl_table *t, const char *case_id,
+                const struct ehl_item *it)
 {
   char identified[11], days[16];
+  struct member m;
+  view_member (l->keep, it, &m);
   ehl_date_format (it->day, identified);
-  snprintf (days, sizeof days, "%d", today - it->day);
-  json_t *m = it->json;
-  const char *spoken = text_or (m, "spoken_to", "not yet");
-  const char *name = ehl_get_str (m, "name");
-  const char *rel = text_or (m, "relationship", "-");
-  const char *cat = text_or (m, "category", "-");
-  const char *status = text_or (m, "status", "active");
+  snprintf (days, sizeof days, "%d", l->today - it->day);
+  const char *rel = m.relationship && *m.relationship ? m.relationship : "-";
+  const char *cat = m.category ? m.category : "-";
   if (case_id)
     {
-      const char *row[] = { case_id, name, rel, cat, identified, days };
+      const char *row[] = { case_id, m.name, rel, cat, identified, days };
       return ehl_table_add (t, row);
     }
-  const char *row[] = { name, rel, cat, identified, spoken, status };
+  const char *row[] = { m.name, rel, cat, identified,
+                        m.spoken ? m.spoken_to : "not yet", m.status };
   return ehl_table_add (t, row);
 }
 
@@ -587,7 +719,7 @@ list_case_text (struct lister *l, const struct ehl_case *k)
       const struct ehl_item *it = &k->items[i];
       if (it->type == EHL_T_NETWORK)
         {
-          ok = add_member_row (members, NULL, it, l->today);
+          ok = add_member_row (l, members, NULL, it);
           n_members++;
         }
       else if (it->type == EHL_T_MEETING)
@@ -596,7 +728,8 @@ list_case_text (struct lister *l, const struct ehl_case *k)
           n_meetings++;
         }
     }
-  if (ok)
+  /* Unless asked for, a case with nothing recorded is left out.  */
+  if (ok && (n_members || n_meetings || l->o->cases.n > 0))
     {
       printf ("%s%s\n", l->shown++ ? "\n" : "", k->id);
       ok = print_section (members, n_members, "no network members recorded")
@@ -614,9 +747,9 @@ list_unspoken_text (struct lister *l, const struct ehl_case *k)
   for (size_t i = 0; ok && i < k->n_items; i++)
     {
       const struct ehl_item *it = &k->items[i];
-      if (it->type == EHL_T_NETWORK && is_unspoken (it->json))
+      if (is_unspoken (l->keep, it))
         {
-          ok = add_member_row (l->unspoken, k->id, it, l->today);
+          ok = add_member_row (l, l->unspoken, k->id, it);
           l->shown++;
         }
     }
@@ -633,12 +766,11 @@ put (json_t *o, const char *key, json_t *v)
   return json_object_set_new (o, key, v) == 0;
 }
 
-/* The fields kept of IT into O, in the contract's order.  */
+/* The fields kept of meeting IT into O, in the contract's order.  */
 static bool
 copy_fields (json_t *o, const struct ehl_item *it)
 {
-  static const struct keep all = { true };
-  for (const char *const *f = fields_kept (it->type, &all); *f; f++)
+  for (const char *const *f = meeting_fields; *f; f++)
     {
       json_t *v = json_object_get (it->json, *f);
       if (v && json_object_set (o, *f, v) != 0)
@@ -647,8 +779,23 @@ copy_fields (json_t *o, const struct ehl_item *it)
   return true;
 }
 
+/* The merged member IT's fields into O, in the contract's order.  */
 static bool
-write_item_ndjson (const struct ehl_case *k, const struct ehl_item *it)
+member_fields (json_t *o, const struct keep *k, const struct ehl_item *it)
+{
+  struct member m;
+  view_member (k, it, &m);
+  return put (o, "name", json_string (m.name))
+         && (!m.relationship
+             || put (o, "relationship", json_string (m.relationship)))
+         && (!m.category || put (o, "category", json_string (m.category)))
+         && (!m.spoken || put (o, "spoken_to", json_string (m.spoken_to)))
+         && put (o, "status", json_string (m.status));
+}
+
+static bool
+write_item_ndjson (const struct lister *l, const struct ehl_case *k,
+                   const struct ehl_item *it)
 {
   char date[11], id[17];
   ehl_date_format (it->day, date);
@@ -659,11 +806,9 @@ write_item_ndjson (const struct ehl_case *k, const struct ehl_item *it)
                                               : "meeting"))
             && put (o, "case", json_string (k->id))
             && put (o, "date", json_string (date))
-            && (member || put (o, "id", json_string (id)))
-            && copy_fields (o, it);
-  ok = ok && (!member || json_object_get (o, "status")
-              || put (o, "status", json_string ("active")))
-       && (ehl_write_record (stdout, o) || ehl_stdout_failed ());
+            && (member ? member_fields (o, l->keep, it)
+                : put (o, "id", json_string (id)) && copy_fields (o, it))
+            && (ehl_write_record (stdout, o) || ehl_stdout_failed ());
   json_decref (o);
   return ok;
 }
@@ -677,24 +822,27 @@ static const char *const csv_header[] = {
 enum { CSV_COLS = sizeof csv_header / sizeof *csv_header };
 
 static bool
-write_item_csv (const struct ehl_case *k, const struct ehl_item *it)
+write_item_csv (const struct lister *l, const struct ehl_case *k,
+                const struct ehl_item *it)
 {
   char date[11];
   ehl_date_format (it->day, date);
   json_t *j = it->json;
   bool member = it->type == EHL_T_NETWORK;
+  struct member m = { .name = "", .status = "" };
+  if (member)
+    view_member (l->keep, it, &m);
   char *who = member ? strdup ("") : join_attendees (j, "; ");
   if (!who)
     return false;
   json_t *shared = json_object_get (j, "plan_shared");
   const char *row[CSV_COLS] = {
-    k->id, member ? "member" : "meeting", date,
-    text_or (j, "name", ""), text_or (j, "relationship", ""),
-    text_or (j, "category", ""), text_or (j, "spoken_to", ""),
-    member ? text_or (j, "status", "active") : "",
-    text_or (j, "kind", ""),
+    k->id, member ? "member" : "meeting", date, m.name,
+    m.relationship ? m.relationship : "", m.category ? m.category : "",
+    m.spoken_to, m.status, member ? "" : text_or (j, "kind", ""),
     shared ? (json_is_true (shared) ? "true" : "false") : "",
-    who, text_or (j, "not_required", ""), text_or (j, "notes", "")
+    who, member ? "" : text_or (j, "not_required", ""),
+    member ? "" : text_or (j, "notes", "")
   };
   bool ok = ehl_csv_row (stdout, row, CSV_COLS, NULL);
   free (who);
@@ -710,8 +858,7 @@ list_case_records (struct lister *l, const struct ehl_case *k)
   for (size_t i = 0; ok && i < k->n_items; i++)
     {
       const struct ehl_item *it = &k->items[i];
-      bool wanted = l->o->unspoken
-                    ? it->type == EHL_T_NETWORK && is_unspoken (it->json)
+      bool wanted = l->o->unspoken ? is_unspoken (l->keep, it)
                     : it->type == EHL_T_NETWORK || it->type == EHL_T_MEETING;
       if (!wanted)
         continue;
@@ -719,20 +866,22 @@ list_case_records (struct lister *l, const struct ehl_case *k)
         ok = ehl_csv_row (stdout, csv_header, CSV_COLS, NULL);
       l->shown++;
       if (ok)
-        ok = l->o->format == EHL_FMT_CSV ? write_item_csv (k, it)
-             : write_item_ndjson (k, it);
+        ok = l->o->format == EHL_FMT_CSV ? write_item_csv (l, k, it)
+             : write_item_ndjson (l, k, it);
     }
   return ok;
 }
 
 static bool
-list_cases (const struct options *o, const ehl_cases *cases)
+list_cases (const struct options *o, const struct keep *keep,
+            const ehl_cases *cases)
 {
   static const char *const unspoken_head[] = {
     "case", "name", "relationship", "category", "identified", "days"
   };
   struct lister l = {
-    .o = o, .today = o->as_of != EHL_NO_DAY ? o->as_of : ehl_date_today ()
+    .o = o, .keep = keep,
+    .today = o->as_of != EHL_NO_DAY ? o->as_of : ehl_date_today ()
   };
   bool text = o->format == EHL_FMT_TEXT;
   bool ok = !(text && o->unspoken)
@@ -790,8 +939,8 @@ static json_t *
 item_child (const struct ehl_item *it, size_t i)
 {
   if (it->type == EHL_T_OPEN)
-    return json_array_get (json_object_get (it->json, "children"), i);
-  return i == 0 ? json_object_get (it->json, "child") : NULL;
+    return json_array_get (it->json, i);
+  return i == 0 ? it->json : NULL;
 }
 
 /* The children of K's records of TYPE into OUT, each once; returns how
@@ -847,32 +996,31 @@ draw_children (const struct ehl_case *k)
 /* One member: filled by category; a dashed outline and line while not
    yet spoken to; faded grey and dotted once withdrawn.  */
 static void
-draw_member (size_t n, json_t *m)
+draw_member (size_t n, const struct keep *k, const struct ehl_item *it)
 {
-  bool withdrawn = is_withdrawn (m);
-  bool spoken = json_object_get (m, "spoken_to") != NULL;
-  const char *style = withdrawn ? "dotted" : spoken ? "solid" : "dashed";
+  struct member m;
+  view_member (k, it, &m);
+  const char *style = m.withdrawn ? "dotted" : m.spoken ? "solid" : "dashed";
   printf ("  m%zu [label=", n);
-  dot_string (ehl_get_str (m, "name"));
-  if (withdrawn)
+  dot_string (m.name);
+  if (m.withdrawn)
     printf (", fillcolor=\"#f0f0f0\", color=\"#b0b0b0\","
             " fontcolor=\"#909090\", style=\"filled,rounded,dotted\"];\n");
   else
     printf (", fillcolor=\"%s\", style=\"filled,rounded,%s\"];\n",
-            category_colour (ehl_get_str (m, "category")), style);
+            category_colour (m.category), style);
   printf ("  child -- m%zu [style=%s%s", n, style,
-          withdrawn ? ", color=\"#b0b0b0\", fontcolor=\"#909090\"" : "");
-  const char *rel = ehl_get_str (m, "relationship");
-  if (rel && *rel)
+          m.withdrawn ? ", color=\"#b0b0b0\", fontcolor=\"#909090\"" : "");
+  if (m.relationship && *m.relationship)
     {
       fputs (", label=", stdout);
-      dot_string (rel);
+      dot_string (m.relationship);
     }
   fputs ("];\n", stdout);
 }
 
 static bool
-draw_ecomap (const struct ehl_case *k)
+draw_ecomap (const struct keep *keep, const struct ehl_case *k)
 {
   printf ("// Ecomap of case %s, drawn by ehlog-network: render with\n"
           "// dot -Tsvg.  Fill colour: the member's category.  Solid: spoken"
@@ -892,7 +1040,7 @@ draw_ecomap (const struct ehl_case *k)
   size_t n = 0;
   for (size_t i = 0; i < k->n_items; i++)
     if (k->items[i].type == EHL_T_NETWORK)
-      draw_member (++n, k->items[i].json);
+      draw_member (++n, keep, &k->items[i]);
   fputs ("}\n", stdout);
   return true;
 }
@@ -906,24 +1054,28 @@ read_network (const struct options *o, char *const *files, int nfiles)
     return ehl_usage_fail ("--ecomap cannot be used with --%s",
                            o->list ? "list" : o->unspoken ? "unspoken"
                            : "format");
-  struct keep keep = { o->ecomap };
-  struct ehl_caseread how = {
-    .as_of = o->as_of, .only = &o->cases, .wants = wants_record,
-    .fill = fill_item, .ctx = &keep
-  };
+  struct keep keep;
+  keep_init (&keep, !o->ecomap && !o->unspoken, o->ecomap);
+  /* A case asked for is listed even with nothing recorded.  */
+  bool every_case = o->cases.n > 0;
   bool input_bad = false;
-  ehl_cases *cases = ehl_caseread (files, nfiles, &how, &input_bad);
+  ehl_cases *cases = read_view (files, nfiles, &keep, o, &o->cases,
+                                every_case, &input_bad);
   if (!cases)
-    return EHL_EXIT_TROUBLE;
+    {
+      ehl_intern_free (&keep.relations);
+      return EHL_EXIT_TROUBLE;
+    }
   bool missing = ehl_case_list_report_missing (&o->cases, cases) > 0;
   int status = input_bad || missing ? EHL_EXIT_TROUBLE : EHL_EXIT_OK;
-  if (o->ecomap ? !missing && !draw_ecomap (ehl_cases_at (cases, 0))
-      : !list_cases (o, cases))
+  if (o->ecomap ? !missing && !draw_ecomap (&keep, ehl_cases_at (cases, 0))
+      : !list_cases (o, &keep, cases))
     {
       ehl_warn ("memory exhausted");
       status = EHL_EXIT_TROUBLE;
     }
   ehl_cases_free (cases);
+  ehl_intern_free (&keep.relations);
   return status;
 }
 

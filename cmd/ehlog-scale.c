@@ -166,75 +166,93 @@ record_scale (const struct options *o, ehl_maker *mk, json_t *rec,
 
 /* ---- reading: what is kept of each record ----
 
-   A scale item keeps its score, kind and rater in the item's mask and,
-   only when the record has them, its "child" and "about" in a small
-   object.  Statements and conversations are kept as bare items: a scale
-   about a statement is a series of its own, and a conversation's scales
-   belong to the conversation's child.  */
+   No JSON is kept.  A scale item packs into its mask its score, kind and
+   rater, and the numbers of its "child" and "about" in tables of the
+   values seen (kept once however many scales name them).  A statement is
+   a bare item: a scale about a statement is a series of its own.  A
+   conversation keeps the number of its child's ref: its scales belong to
+   that child.  */
 
 enum
 {
-  MASK_SCORE = 0xF,
-  SHIFT_KIND = 4,
-  SHIFT_RATER = 8,
-  MASK_ENUM = 0xF
+  M_SCORE = 0, M_KIND = 4, M_RATER = 7,         /* 4, 3 and 3 bits */
+  M_CHILD = 10, M_ABOUT = 37,                   /* 27 bits each */
+  NUMBER_BITS = 27
+};
+
+/* The tables of the values scales and conversations name.  */
+struct kept
+{
+  struct ehl_intern children;   /* child refs */
+  struct ehl_intern abouts;     /* record ids scaled */
 };
 
 static const char *const *scale_kinds, *const *raters;
 
+static uint64_t
+bits (uint64_t mask, int shift, int width)
+{
+  return mask >> shift & ((UINT64_C (1) << width) - 1);
+}
+
 /* Index of S in the NULL-terminated VALUES (0 if absent: the record is
    valid, so it never is).  */
-static int
+static uint64_t
 enum_index (const char *const *values, const char *s)
 {
   for (int i = 0; s && values[i]; i++)
     if (strcmp (values[i], s) == 0)
-      return i;
+      return (uint64_t) i;
   return 0;
 }
 
-static json_t *
+/* The number of S (if given) in table T, shifted into place in *MASK;
+   false if memory ran out (or the table outgrew its bits).  */
+static bool
+add_number (struct ehl_intern *t, const char *s, int shift, uint64_t *mask)
+{
+  if (!s)
+    return true;
+  size_t n = ehl_intern (t, s);
+  if (n == 0 || n >> NUMBER_BITS)
+    return false;
+  *mask |= (uint64_t) n << shift;
+  return true;
+}
+
+static const char *
 conversation_child_ref (json_t *rec)
 {
-  return json_object_get (json_object_get (rec, "child"), "ref");
+  return json_string_value (json_object_get (json_object_get (rec, "child"),
+                                             "ref"));
 }
 
 static bool
-wants_record (const struct ehl_record *rec, void *ctx)
+wants_record (json_t *rec, enum ehl_type type, void *ctx)
 {
   (void) ctx;
-  return rec->type == EHL_T_SCALE || rec->type == EHL_T_STATEMENT
-         || (rec->type == EHL_T_CONVERSATION
-             && json_is_string (conversation_child_ref (rec->json)));
+  return type == EHL_T_SCALE || type == EHL_T_STATEMENT
+         || (type == EHL_T_CONVERSATION && conversation_child_ref (rec));
 }
 
 static bool
 fill_item (struct ehl_item *item, const struct ehl_record *rec, void *ctx)
 {
-  (void) ctx;
+  struct kept *k = ctx;
+  json_t *r = rec->json;
   if (rec->type == EHL_T_CONVERSATION)
-    {
-      item->json = json_incref (conversation_child_ref (rec->json));
-      return true;
-    }
+    return add_number (&k->children, conversation_child_ref (r), M_CHILD,
+                       &item->mask);
   if (rec->type != EHL_T_SCALE)
     return true;
-  json_t *score = json_object_get (rec->json, "score");
-  item->mask = (uint64_t) json_integer_value (score)
-               | (uint64_t) enum_index (scale_kinds,
-                                        ehl_get_str (rec->json, "scale"))
-                 << SHIFT_KIND
-               | (uint64_t) enum_index (raters,
-                                        ehl_get_str (rec->json, "rater"))
-                 << SHIFT_RATER;
-  json_t *child = json_object_get (rec->json, "child");
-  json_t *about = json_object_get (rec->json, "about");
-  if (!child && !about)
-    return true;
-  if (!(item->json = json_object ()))
-    return false;
-  return (!child || json_object_set (item->json, "child", child) == 0)
-         && (!about || json_object_set (item->json, "about", about) == 0);
+  item->mask = (uint64_t) json_integer_value (json_object_get (r, "score"))
+               << M_SCORE
+               | enum_index (scale_kinds, ehl_get_str (r, "scale")) << M_KIND
+               | enum_index (raters, ehl_get_str (r, "rater")) << M_RATER;
+  return add_number (&k->children, ehl_get_str (r, "child"), M_CHILD,
+                     &item->mask)
+         && add_number (&k->abouts, ehl_get_str (r, "about"), M_ABOUT,
+                        &item->mask);
 }
 
 /* ---- reading: series ---- */
@@ -307,7 +325,8 @@ cmp_conv (const void *a, const void *b)
 }
 
 static bool
-collect_refs (const struct ehl_case *k, struct case_refs *refs)
+collect_refs (const struct kept *kept, const struct ehl_case *k,
+              struct case_refs *refs)
 {
   memset (refs, 0, sizeof *refs);
   refs->statements = malloc ((k->n_items + 1) * sizeof *refs->statements);
@@ -321,7 +340,9 @@ collect_refs (const struct ehl_case *k, struct case_refs *refs)
         refs->statements[refs->n_statements++] = it->id;
       else if (it->type == EHL_T_CONVERSATION)
         refs->convs[refs->n_convs++] = (struct conv) {
-          it->id, json_string_value (it->json) };
+          it->id, ehl_intern_text (&kept->children,
+                                   bits (it->mask, M_CHILD, NUMBER_BITS))
+        };
     }
   qsort (refs->statements, refs->n_statements, sizeof *refs->statements,
          cmp_u64);
@@ -340,13 +361,16 @@ free_refs (struct case_refs *refs)
    else that of the conversation it is about), kind, rater and, when it
    is about a statement, that statement.  */
 static void
-make_point (const struct ehl_item *it, const struct case_refs *refs,
-            size_t order, struct point *p)
+make_point (const struct kept *kept, const struct ehl_item *it,
+            const struct case_refs *refs, size_t order, struct point *p)
 {
   uint64_t about = 0;
-  p->child = ehl_get_str (it->json, "child");
+  const char *about_text
+    = ehl_intern_text (&kept->abouts, bits (it->mask, M_ABOUT, NUMBER_BITS));
+  p->child = ehl_intern_text (&kept->children,
+                              bits (it->mask, M_CHILD, NUMBER_BITS));
   p->statement = 0;
-  if (ehl_id_parse (ehl_get_str (it->json, "about"), &about))
+  if (ehl_id_parse (about_text, &about))
     {
       struct conv key = { about, NULL };
       const struct conv *conv = bsearch (&key, refs->convs, refs->n_convs,
@@ -357,9 +381,9 @@ make_point (const struct ehl_item *it, const struct case_refs *refs,
                    sizeof about, cmp_u64))
         p->statement = about;
     }
-  p->score = (int) (it->mask & MASK_SCORE);
-  p->kind = (int) (it->mask >> SHIFT_KIND & MASK_ENUM);
-  p->rater = (int) (it->mask >> SHIFT_RATER & MASK_ENUM);
+  p->score = (int) bits (it->mask, M_SCORE, 4);
+  p->kind = (int) bits (it->mask, M_KIND, 3);
+  p->rater = (int) bits (it->mask, M_RATER, 3);
   p->day = it->day;
   p->order = order;
 }
@@ -368,6 +392,7 @@ make_point (const struct ehl_item *it, const struct case_refs *refs,
 
 struct printer
 {
+  const struct kept *kept;
   enum ehl_format format;
   long falling;
   bool since_first;
@@ -584,11 +609,11 @@ show_case (struct printer *pr, const struct ehl_case *k)
 {
   struct case_refs refs;
   struct point *pts = malloc ((k->n_items + 1) * sizeof *pts);
-  bool ok = pts && collect_refs (k, &refs);
+  bool ok = pts && collect_refs (pr->kept, k, &refs);
   size_t n = 0;
   for (size_t i = 0; ok && i < k->n_items; i++)
     if (k->items[i].type == EHL_T_SCALE)
-      make_point (&k->items[i], &refs, i, &pts[n++]);
+      make_point (pr->kept, &k->items[i], &refs, i, &pts[n++]);
   qsort (pts, n, sizeof *pts, cmp_points);
   for (size_t start = 0, end; ok && start < n; start = end)
     {
@@ -611,43 +636,50 @@ locale_is_utf8 (void)
   return strcmp (codeset, "UTF-8") == 0 || strcmp (codeset, "utf8") == 0;
 }
 
-static int
-show_history (struct options *o, char *const *files, int nfiles)
+/* Every series to show, into the table (text) or onto standard output;
+   false if memory ran out.  */
+static bool
+show_cases (struct printer *pr, const ehl_cases *cases)
 {
-  struct ehl_caseread how = {
-    .as_of = o->as_of, .only = &o->cases, .wants = wants_record,
-    .fill = fill_item
-  };
-  bool input_bad = false;
-  ehl_cases *cases = ehl_caseread (files, nfiles, &how, &input_bad);
-  if (!cases)
-    return EHL_EXIT_TROUBLE;
-  bool missing = ehl_case_list_report_missing (&o->cases, cases) > 0;
-
-  struct printer pr = {
-    .format = o->format, .falling = o->falling, .since_first = o->since_first,
-    .utf8 = locale_is_utf8 ()
-  };
   static const char *const header[] = {
     "case", "series", "trend", "change", "scores"
   };
-  bool ok = o->format != EHL_FMT_TEXT
-            || ((pr.table = ehl_table_new (5)) && ehl_table_add (pr.table,
-                                                                 header));
+  bool ok = pr->format != EHL_FMT_TEXT
+            || ((pr->table = ehl_table_new (5))
+                && ehl_table_add (pr->table, header));
   for (size_t i = 0; ok && !ehl_stdout_failed ()
        && i < ehl_cases_count (cases); i++)
-    ok = show_case (&pr, ehl_cases_at (cases, i));
-  if (ok && pr.table && pr.shown > 0)
-    ok = ehl_table_print (pr.table, stdout) || ehl_stdout_failed ();
-  ehl_table_free (pr.table);
-  ehl_cases_free (cases);
+    ok = show_case (pr, ehl_cases_at (cases, i));
+  if (ok && pr->table && pr->shown > 0)
+    ok = ehl_table_print (pr->table, stdout) || ehl_stdout_failed ();
+  ehl_table_free (pr->table);
+  pr->table = NULL;
   /* A failed standard output is reported by ehl_finish.  */
-  if (!ok && !ehl_stdout_failed ())
-    {
-      ehl_warn ("memory exhausted");
-      return EHL_EXIT_TROUBLE;
-    }
-  if (input_bad || missing)
+  return ok || ehl_stdout_failed ();
+}
+
+static int
+show_history (struct options *o, char *const *files, int nfiles)
+{
+  struct kept kept = { 0 };
+  struct ehl_caseread how = {
+    .as_of = o->as_of, .only = &o->cases, .wants = wants_record,
+    .fill = fill_item, .ctx = &kept, .every_case = o->cases.n > 0
+  };
+  bool input_bad = false;
+  ehl_cases *cases = ehl_caseread (files, nfiles, &how, &input_bad);
+  struct printer pr = {
+    .kept = &kept, .format = o->format, .falling = o->falling,
+    .since_first = o->since_first, .utf8 = locale_is_utf8 ()
+  };
+  bool missing = cases && ehl_case_list_report_missing (&o->cases, cases);
+  bool ok = cases && show_cases (&pr, cases);
+  if (cases && !ok)
+    ehl_warn ("memory exhausted");
+  ehl_cases_free (cases);
+  ehl_intern_free (&kept.children);
+  ehl_intern_free (&kept.abouts);
+  if (!ok || input_bad || missing)
     return EHL_EXIT_TROUBLE;
   return o->falling && pr.shown > 0 ? EHL_EXIT_FOUND : EHL_EXIT_OK;
 }

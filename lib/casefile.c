@@ -17,6 +17,8 @@ struct ehl_cases
   ehl_day as_of;
   char *const *files;
   int nfiles;
+  struct ehl_case *last;        /* the case looked up last: a case file
+                                   holds one case, line after line */
 };
 
 ehl_cases *
@@ -78,9 +80,11 @@ reserve (void *arr, size_t *cap, size_t n, size_t size)
 struct ehl_case *
 ehl_cases_case (ehl_cases *c, const char *id)
 {
+  if (c->last && strcmp (c->last->id, id) == 0)
+    return c->last;
   struct ehl_case *k = ehl_strmap_get (c->by_id, id);
   if (k)
-    return k;
+    return c->last = k;
   if (!reserve (&c->list, &c->cap, c->n, sizeof *c->list)
       || !(k = calloc (1, sizeof *k)))
     return NULL;
@@ -90,7 +94,7 @@ ehl_cases_case (ehl_cases *c, const char *id)
       return NULL;
     }
   c->list[c->n++] = k;
-  return k;
+  return c->last = k;
 }
 
 bool

@@ -122,15 +122,30 @@ ehl_list_format_option (const char *arg, enum ehl_format *format)
   return false;
 }
 
+/* Does REC matter to the view: kept, or correcting another record?  */
+static bool
+matters (json_t *rec, enum ehl_type type, const struct ehl_caseread *how)
+{
+  return type == EHL_T_VOID || json_object_get (rec, "supersedes")
+         || how->wants (rec, type, how->ctx);
+}
+
+static bool
+check_if_it_matters (json_t *rec, enum ehl_type type, void *how)
+{
+  return matters (rec, type, how);
+}
+
 /* Note one record in the view; false if memory ran out.  */
 static bool
 take_record (ehl_cases *cases, const struct ehl_record *rec,
              const struct ehl_caseread *how)
 {
   const char *case_id = ehl_record_case (rec->json);
-  if (!case_id || !ehl_case_list_wants (how->only, case_id))
+  if (!case_id || !ehl_case_list_wants (how->only, case_id)
+      || !(how->every_case || matters (rec->json, rec->type, how)))
     return true;
-  bool keep = how->wants (rec, how->ctx);
+  bool keep = how->wants (rec->json, rec->type, how->ctx);
   struct ehl_item *item;
   if (!ehl_cases_add (cases, rec, keep, &item))
     return false;
@@ -145,13 +160,16 @@ ehl_caseread (char *const *files, int nfiles, const struct ehl_caseread *how,
   ehl_reader *r = ehl_reader_new (files, nfiles, EHL_READ_VALIDATE);
   ehl_cases *cases = ehl_cases_new (how->as_of, files, nfiles);
   bool ok = r && cases;
+  if (r)
+    ehl_reader_check_only (r, check_if_it_matters, (void *) how);
   struct ehl_record rec;
   while (ok && ehl_reader_next (r, &rec))
     {
       ok = take_record (cases, &rec, how);
       json_decref (rec.json);
     }
-  ok = ok && ehl_cases_resolve (cases);
+  ok = ok && (how->members ? ehl_cases_resolve_with (cases, how->members)
+              : ehl_cases_resolve (cases));
   if (r)
     {
       const struct ehl_read_stats *st = ehl_reader_stats (r);

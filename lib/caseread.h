@@ -51,14 +51,23 @@ struct ehl_caseread
 {
   ehl_day as_of;                /* EHL_NO_DAY: no cut-off */
   const struct ehl_case_list *only;     /* NULL or empty: every case */
-  /* Should REC (valid, of a wanted case) become an item?  Records that
-     are not kept still count for supersedes and void.  */
-  bool (*wants) (const struct ehl_record *rec, void *ctx);
+  /* Should a record of TYPE become an item?  Only these records, and
+     those that correct others (supersedes, void), are validated: the
+     rest only make their case known (with EVERY_CASE).  */
+  bool (*wants) (json_t *rec, enum ehl_type type, void *ctx);
   /* Fill ITEM (json, mask) from REC; REC->json is released afterwards,
      so keep a reference to what is needed.  False if memory ran out.  */
   bool (*fill) (struct ehl_item *item, const struct ehl_record *rec,
                 void *ctx);
   void *ctx;
+  /* How network members are named and merged (casefile.h), when items
+     keep them in a form of their own; NULL: as JSON objects.  */
+  const struct ehl_member_ops *members;
+  /* Make every case of the input part of the view, even one with no item
+     (for "no network members recorded", and to tell a --case that is
+     absent from one that has nothing to show); otherwise the view holds
+     the cases that have items or corrections.  */
+  bool every_case;
 };
 
 /* Read every record of FILES (none: standard input) into a resolved

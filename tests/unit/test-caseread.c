@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "caseread.h"
+#include "strmap.h"
 #include "table.h"
 #include "unit.h"
 
@@ -28,10 +29,10 @@ test_case_list (void)
 }
 
 static bool
-wants_scales (const struct ehl_record *rec, void *ctx)
+wants_scales (json_t *rec, enum ehl_type type, void *ctx)
 {
-  (void) ctx;
-  return rec->type == EHL_T_SCALE;
+  (void) rec, (void) ctx;
+  return type == EHL_T_SCALE;
 }
 
 static bool
@@ -114,9 +115,75 @@ test_output (void)
   free (buf);
 }
 
+static void
+test_intern (void)
+{
+  struct ehl_intern t = { 0 };
+  CHECK (ehl_intern (&t, "aunt") == 1);
+  CHECK (ehl_intern (&t, "uncle") == 2);
+  CHECK (ehl_intern (&t, "aunt") == 1);
+  CHECK_STR (ehl_intern_text (&t, 2), "uncle");
+  CHECK (ehl_intern_text (&t, 0) == NULL && ehl_intern_text (&t, 3) == NULL);
+  for (int i = 0; i < 1000; i++)
+    {
+      char s[16];
+      snprintf (s, sizeof s, "r%d", i);
+      ehl_intern (&t, s);
+    }
+  CHECK (t.n == 1002);
+  CHECK_STR (ehl_intern_text (&t, 1002), "r999");
+  ehl_intern_free (&t);
+  CHECK (t.n == 0 && ehl_intern_text (&t, 1) == NULL);
+}
+
+static bool
+only_scales (json_t *rec, enum ehl_type type, void *ctx)
+{
+  (void) rec;
+  ++*(int *) ctx;
+  return type == EHL_T_SCALE;
+}
+
+static void
+test_check_only (void)
+{
+  char path[] = "/tmp/test-check-only-XXXXXX";
+  int fd = mkstemp (path);
+  FILE *f = fd >= 0 ? fdopen (fd, "w") : NULL;
+  CHECK (f != NULL);
+  if (!f)
+    return;
+  /* a bad contact passes unjudged; a bad scale is reported */
+  fputs ("{\"type\":\"contact\",\"case\":\"EH-1\",\"date\":\"x\"}\n", f);
+  fputs ("{\"type\":\"scale\",\"case\":\"EH-1\",\"date\":\"x\"}\n", f);
+  fputs ("[1]\n", f);
+  fclose (f);
+  char *files[] = { path };
+  int asked = 0;
+  ehl_reader *r = ehl_reader_new (files, 1, EHL_READ_VALIDATE);
+  FILE *diag = fopen ("/dev/null", "w");
+  ehl_reader_divert (r, diag);
+  ehl_reader_check_only (r, only_scales, &asked);
+  struct ehl_record rec;
+  int n = 0;
+  while (ehl_reader_next (r, &rec))
+    {
+      CHECK (rec.type == EHL_T_CONTACT);
+      json_decref (rec.json);
+      n++;
+    }
+  CHECK (n == 1 && asked == 2);
+  CHECK (ehl_reader_stats (r)->bad == 2);
+  ehl_reader_free (r);
+  fclose (diag);
+  unlink (path);
+}
+
 int
 main (void)
 {
+  test_intern ();
+  test_check_only ();
   test_case_list ();
   test_caseread ();
   test_output ();
