@@ -9,6 +9,7 @@
 #include "audit.h"
 #include "cli.h"
 #include "expect.h"
+#include "jsonload.h"
 #include "output.h"
 #include "record.h"
 #include "report.h"
@@ -230,7 +231,9 @@ write_report (const struct options *o, ehl_audit *a, const ehl_expect_set *set,
         return false;
       out = tmp.out;
     }
-  bool ok = ehl_report_write (out, a, set, &o->report, shortfall);
+  unsigned long failures = ehl_alloc_failures ();
+  bool ok = ehl_report_write (out, a, set, &o->report, shortfall)
+            && ehl_alloc_failures () == failures;
   if (!o->output)
     {
       if (!ok && !ferror (stdout))
@@ -277,8 +280,10 @@ main (int argc, char **argv)
   ehl_audit *a = set ? ehl_audit_new (set, &ao) : NULL;
   ehl_reader *r = a ? ehl_reader_new (argv + optind, argc - optind,
                                       EHL_READ_VALIDATE) : NULL;
-  bool ok = r && read_records (r, a, &o) && ehl_audit_resolve (a);
-  if (set && !ok && !r)
+  bool ok = r && read_records (r, a, &o);
+  if (set && !r)
+    ehl_warn ("memory exhausted");
+  if (ok && !(ok = ehl_audit_resolve (a)))
     ehl_warn ("memory exhausted");
 
   bool shortfall = false;

@@ -199,10 +199,12 @@ set_domain (ehl_maker *mk, json_t *rec, const struct fopt *o,
   char *key = ehl_trimmed (arg, (size_t) (eq - arg));
   char *text = ehl_trimmed (eq + 1, strlen (eq + 1));
   json_t *map = member (rec, o->field->name, false);
-  if (key && json_object_get (map, key))
+  if (!key || !text)
+    ehl_maker_out_of_memory (mk);
+  else if (json_object_get (map, key))
     ehl_maker_problem (mk, NULL, NULL, src,
                        "the same domain given more than once");
-  else if (key && text)
+  else
     ehl_maker_set_text (mk, rec, o->field->name, map, key, text, src);
   free (key);
   free (text);
@@ -239,7 +241,9 @@ add_piped_item (ehl_maker *mk, json_t *rec, const struct fopt *o,
     {
       size_t len = strcspn (p, "|");
       char *part = ehl_trimmed (p, len);
-      if (part && *part)
+      if (!part)
+        ehl_maker_out_of_memory (mk);
+      else if (*part)
         set_scalar (mk, rec, path, item, s, part, src);
       free (part);
       p += len;
