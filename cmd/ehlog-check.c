@@ -65,8 +65,8 @@ main (int argc, char **argv)
         quiet = true;
         break;
       case 'j':
-        if (!ehl_parse_count (optarg, &jobs) || jobs < 1 || jobs > 256)
-          return ehl_usage_fail ("--jobs takes a number from 1 to 256");
+        if (!ehl_parse_count (optarg, &jobs) || jobs < 1 || jobs > EHL_MAX_JOBS)
+          return ehl_usage_fail ("--jobs takes a number from 1 to %d", EHL_MAX_JOBS);
         break;
       case EHL_OPT_HELP:
         usage (EHL_EXIT_OK);
@@ -79,7 +79,7 @@ main (int argc, char **argv)
         return EHL_EXIT_TROUBLE;
       }
 
-  void *states[256] = { NULL };
+  void *states[EHL_MAX_JOBS] = { NULL };
   struct ehl_read_stats st = { 0 };
   if (!ehl_read_parallel (argv + optind, argc - optind, mode, (int) jobs,
                           states, discard, &st))

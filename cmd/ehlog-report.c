@@ -11,6 +11,7 @@
 #include "expect.h"
 #include "jsonload.h"
 #include "output.h"
+#include "parallel.h"
 #include "record.h"
 #include "report.h"
 #include "strmap.h"
@@ -23,9 +24,10 @@ struct options
 {
   ehl_day as_of;
   const char *expectations;
-  ehl_strmap *cases;            /* --case: wanted case -> seen (non-NULL) */
+  ehl_strmap *cases;            /* --case: wanted case -> 1 + its index */
   char **case_list;
   size_t n_cases;
+  long jobs;
   struct ehl_report_opts report;
   bool names;
   const char *output;
@@ -57,7 +59,10 @@ usage (int status)
          "                           or lead (from its open record), or by (who\n"
          "                           opened it)\n"
          "  -o, --output=FILE        write the report to FILE (replaced whole,\n"
-         "                           only once it is complete)\n", stdout);
+         "                           only once it is complete)\n"
+         "  -j, --jobs=N             read with N threads (default: one per\n"
+         "                           processor); the report is the same\n",
+         stdout);
   ehl_print_help_tail ();
   printf ("\nFindings (status 1): some applicable expectation not met.\n"
           "The default expectation file is %s/%s\n"
@@ -76,7 +81,8 @@ add_case (struct options *o, const char *id)
   if (ehl_strmap_get (o->cases, id))
     return true;
   char **grown = realloc (o->case_list, (o->n_cases + 1) * sizeof *grown);
-  const char *key = grown ? ehl_strmap_put (o->cases, id, (void *) id)
+  const char *key = grown ? ehl_strmap_put (o->cases, id,
+                                            (void *) (uintptr_t) (o->n_cases + 1))
                     : NULL;
   if (grown)
     o->case_list = grown;
@@ -121,11 +127,12 @@ parse_options (int argc, char **argv, struct options *o)
     { "summary", no_argument, NULL, OPT_SUMMARY },
     { "by", required_argument, NULL, OPT_BY },
     { "output", required_argument, NULL, 'o' },
+    { "jobs", required_argument, NULL, 'j' },
     EHL_COMMON_LONG_OPTIONS,
     { NULL, 0, NULL, 0 }
   };
   int c;
-  while ((c = getopt_long (argc, argv, "o:", long_options, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, "o:j:", long_options, NULL)) != -1)
     switch (c)
       {
       case OPT_AS_OF:
@@ -158,6 +165,12 @@ parse_options (int argc, char **argv, struct options *o)
       case 'o':
         o->output = optarg;
         break;
+      case 'j':
+        if (!ehl_parse_count (optarg, &o->jobs) || o->jobs < 1
+            || o->jobs > EHL_MAX_JOBS)
+          return ehl_usage_fail ("--jobs takes a number from 1 to %d",
+                                 EHL_MAX_JOBS);
+        break;
       case EHL_OPT_HELP:
         usage (EHL_EXIT_OK);
         return ehl_finish (EHL_EXIT_OK);
@@ -171,45 +184,100 @@ parse_options (int argc, char **argv, struct options *o)
   return -1;
 }
 
-static const char seen[] = "seen";
+/* One reading thread's share: its own audit, and which --case ids it
+   met (threads never write to shared state while reading).  */
+struct job
+{
+  const struct options *o;
+  ehl_audit *audit;
+  unsigned char *seen;          /* n_cases flags */
+};
 
 /* Is the record's case one to audit?  Notes the --case ids seen.  */
 static bool
-wanted (struct options *o, json_t *rec)
+wanted (struct job *job, json_t *rec)
 {
+  const struct options *o = job->o;
   if (o->n_cases == 0)
     return true;
   const char *case_id = ehl_record_case (rec);
-  if (!case_id || !ehl_strmap_get (o->cases, case_id))
+  uintptr_t at = case_id ? (uintptr_t) ehl_strmap_get (o->cases, case_id) : 0;
+  if (!at)
     return false;
-  ehl_strmap_put (o->cases, case_id, (void *) seen);
+  job->seen[at - 1] = 1;
   return true;
 }
 
-/* Read every record into A.  False if memory ran out.  */
 static bool
-read_records (ehl_reader *r, ehl_audit *a, struct options *o)
+consume (void *state, struct ehl_record *rec)
 {
-  struct ehl_record rec;
-  bool ok = true;
-  while (ok && ehl_reader_next (r, &rec))
-    {
-      if (wanted (o, rec.json))
-        ok = ehl_audit_add (a, &rec);
-      json_decref (rec.json);
-    }
-  if (!ok)
-    ehl_warn ("memory exhausted");
+  struct job *job = state;
+  bool ok = !wanted (job, rec->json) || ehl_audit_add (job->audit, rec);
+  json_decref (rec->json);
   return ok;
+}
+
+static void
+free_jobs (struct job *jobs, long n)
+{
+  for (long i = 0; jobs && i < n; i++)
+    {
+      ehl_audit_free (jobs[i].audit);
+      free (jobs[i].seen);
+    }
+  free (jobs);
+}
+
+/* Read every record with O->jobs threads, each into its own audit, then
+   merge them all into the first, which is returned (NULL if memory ran
+   out, reported).  */
+static ehl_audit *
+read_records (const struct options *o, const ehl_expect_set *set,
+              const struct ehl_audit_opts *ao, char *const *files, int nfiles,
+              struct ehl_read_stats *st, unsigned char *seen)
+{
+  long n = o->jobs;
+  struct job *jobs = calloc ((size_t) n, sizeof *jobs);
+  void *states[EHL_MAX_JOBS];
+  bool ok = jobs != NULL;
+  for (long i = 0; ok && i < n; i++)
+    {
+      jobs[i].o = o;
+      jobs[i].audit = ehl_audit_new (set, ao);
+      jobs[i].seen = calloc (o->n_cases + 1, 1);
+      states[i] = &jobs[i];
+      ok = jobs[i].audit && jobs[i].seen;
+    }
+  ok = ok && ehl_read_parallel (files, nfiles, EHL_READ_VALIDATE, (int) n,
+                                states, consume, st);
+  for (long i = 1; ok && i < n; i++)
+    {
+      for (size_t c = 0; c < o->n_cases; c++)
+        jobs[0].seen[c] |= jobs[i].seen[c];
+      ok = ehl_audit_merge (jobs[0].audit, jobs[i].audit);
+      jobs[i].audit = NULL;     /* merged, and freed by the merge */
+    }
+  ok = ok && ehl_audit_resolve (jobs[0].audit);
+  ehl_audit *a = NULL;
+  if (ok)
+    {
+      memcpy (seen, jobs[0].seen, o->n_cases);
+      a = jobs[0].audit;
+      jobs[0].audit = NULL;
+    }
+  else
+    ehl_warn ("memory exhausted");
+  free_jobs (jobs, n);
+  return a;
 }
 
 /* Cases asked for with --case that have no records: reported.  */
 static size_t
-missing_cases (const struct options *o)
+missing_cases (const struct options *o, const unsigned char *seen)
 {
   size_t missing = 0;
   for (size_t i = 0; i < o->n_cases; i++)
-    if (ehl_strmap_get (o->cases, o->case_list[i]) != seen)
+    if (!seen[i])
       {
         ehl_warn ("%s: no records for this case", o->case_list[i]);
         missing++;
@@ -253,7 +321,7 @@ write_report (const struct options *o, ehl_audit *a, const ehl_expect_set *set,
 int
 main (int argc, char **argv)
 {
-  struct options o = { .as_of = EHL_NO_DAY };
+  struct options o = { .as_of = EHL_NO_DAY, .jobs = ehl_cpu_count () };
   ehl_cli_init (argc, argv);
   if (!(o.cases = ehl_strmap_new ()))
     {
@@ -277,25 +345,22 @@ main (int argc, char **argv)
   o.report.date = o.as_of != EHL_NO_DAY ? o.as_of : ehl_date_today ();
   struct ehl_audit_opts ao = { o.as_of, argv + optind, argc - optind, o.names,
                                o.report.group_field };
-  ehl_audit *a = set ? ehl_audit_new (set, &ao) : NULL;
-  ehl_reader *r = a ? ehl_reader_new (argv + optind, argc - optind,
-                                      EHL_READ_VALIDATE) : NULL;
-  bool ok = r && read_records (r, a, &o);
-  if (set && !r)
+  struct ehl_read_stats st = { 0 };
+  unsigned char *seen = calloc (o.n_cases + 1, 1);
+  if (!seen)
     ehl_warn ("memory exhausted");
-  if (ok && !(ok = ehl_audit_resolve (a)))
-    ehl_warn ("memory exhausted");
+  ehl_audit *a = set && seen ? read_records (&o, set, &ao, argv + optind,
+                                             argc - optind, &st, seen) : NULL;
 
   bool shortfall = false;
   status = EHL_EXIT_TROUBLE;
-  if (ok)
+  if (a)
     {
-      const struct ehl_read_stats *st = ehl_reader_stats (r);
-      bool trouble = st->bad || st->io_errors || missing_cases (&o);
+      bool trouble = st.bad || st.io_errors || missing_cases (&o, seen);
       if (write_report (&o, a, set, &shortfall) && !trouble)
         status = shortfall ? EHL_EXIT_FOUND : EHL_EXIT_OK;
     }
-  ehl_reader_free (r);
+  free (seen);
   ehl_audit_free (a);
   ehl_expect_free (set);
   ehl_strmap_free (o.cases);

@@ -44,7 +44,7 @@ int
 ehl_cpu_count (void)
 {
   long n = sysconf (_SC_NPROCESSORS_ONLN);
-  return n > 0 ? (int) n : 1;
+  return n < 1 ? 1 : n > EHL_MAX_JOBS ? EHL_MAX_JOBS : (int) n;
 }
 
 static struct chunk *

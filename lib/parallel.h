@@ -9,6 +9,9 @@
 
 #include "record.h"
 
+/* The most threads --jobs accepts.  */
+#define EHL_MAX_JOBS 256
+
 /* Consume one record; REC->json is the callee's to keep or decref.
    Return false to stop (out of memory).  */
 typedef bool ehl_consume_fn (void *state, struct ehl_record *rec);
