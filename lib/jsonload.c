@@ -12,7 +12,7 @@
 
 /* jansson gets the text in pieces of this many bytes, so that at most
    this much more is decoded after an allocation fails.  */
-#define PIECE 256
+#define PIECE 1024
 
 /* The parachute: enough for the token being saved to double twice more
    (it is never longer than the text) and for the values of one piece.  */
