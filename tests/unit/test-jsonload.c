@@ -1,6 +1,5 @@
 /* test-jsonload.c - unit tests for the guarded JSON decoding and
    encoding (jsonload).  Failing allocations themselves are tested with
-   encoding (jsonload).  Failing allocations themselves are tested with
    the failmalloc shim (the alloc-failures test cases).  */
 
 #include <stdint.h>
