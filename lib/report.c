@@ -138,7 +138,7 @@ summarise (struct report *r)
     }
   if (ok && r->o->group_field)
     ok = number_groups (r, case_group);
-  for (size_t i = 0; i < s->n_cases; i++)
+  for (size_t i = 0; case_group && i < s->n_cases; i++)
     free (case_group[i]);
   free (case_group);
   return ok && count_verdicts (r);
@@ -267,7 +267,8 @@ text_summary (struct report *r)
     }
 }
 
-static void
+/* False if memory ran out.  */
+static bool
 text_evidence (FILE *out, const struct ehl_finding *f)
 {
   struct ehl_strbuf b = EHL_STRBUF_INIT;
@@ -277,8 +278,11 @@ text_evidence (FILE *out, const struct ehl_finding *f)
                      f->evidence[i].line);
   if (f->n_evidence == 0)
     ehl_strbuf_add (&b, " none (nothing of the kind was recorded)");
-  wrap (out, ehl_strbuf_str (&b), 4);
+  bool ok = !b.failed;
+  if (ok)
+    wrap (out, ehl_strbuf_str (&b), 4);
   ehl_strbuf_free (&b);
+  return ok;
 }
 
 static bool
@@ -300,7 +304,10 @@ text_case (struct report *r, size_t i)
   ehl_strbuf_addf (&head, ": %zu of %zu applicable not met", failed,
                    applicable);
   if (head.failed)
-    return false;
+    {
+      ehl_strbuf_free (&head);
+      return false;
+    }
   putc ('\n', r->out);
   wrap (r->out, ehl_strbuf_str (&head), 0);
   ehl_strbuf_free (&head);
@@ -311,7 +318,8 @@ text_case (struct report *r, size_t i)
         continue;
       fprintf (r->out, "  %s\n", ehl_expect_at (r->set, e)->id);
       wrap (r->out, f->reason, 4);
-      text_evidence (r->out, f);
+      if (!text_evidence (r->out, f))
+        return false;
     }
   return true;
 }
