@@ -17,6 +17,8 @@ struct ehl_cases
   ehl_day as_of;
   char *const *files;
   int nfiles;
+  struct ehl_case *last;        /* the case looked up last: a case file
+                                   holds one case, line after line */
 };
 
 ehl_cases *
@@ -63,7 +65,10 @@ reserve (void *arr, size_t *cap, size_t n, size_t size)
   void **p = arr;
   if (n < *cap)
     return true;
-  size_t ncap = *cap ? *cap * 2 : 8;
+  /* Grow by half: a council's cases hold tens of records each, and with
+     tens of thousands of cases the slack of doubling is most of the
+     memory.  */
+  size_t ncap = *cap < 4 ? 4 : *cap + *cap / 2;
   void *grown = realloc (*p, ncap * size);
   if (!grown)
     return false;
@@ -75,9 +80,11 @@ reserve (void *arr, size_t *cap, size_t n, size_t size)
 struct ehl_case *
 ehl_cases_case (ehl_cases *c, const char *id)
 {
+  if (c->last && strcmp (c->last->id, id) == 0)
+    return c->last;
   struct ehl_case *k = ehl_strmap_get (c->by_id, id);
   if (k)
-    return k;
+    return c->last = k;
   if (!reserve (&c->list, &c->cap, c->n, sizeof *c->list)
       || !(k = calloc (1, sizeof *k)))
     return NULL;
@@ -87,7 +94,7 @@ ehl_cases_case (ehl_cases *c, const char *id)
       return NULL;
     }
   c->list[c->n++] = k;
-  return k;
+  return c->last = k;
 }
 
 bool
@@ -201,6 +208,13 @@ ehl_cases_merge (ehl_cases *dst, ehl_cases *src)
         }
       if (!ok)
         break;
+      /* Let go of each case as soon as it has moved, so merging the
+         threads' views never holds two copies of everything.  */
+      free (from->items);
+      free (from->removed);
+      from->items = NULL;
+      from->removed = NULL;
+      from->n_items = from->n_removed = 0;
     }
   ehl_cases_free (src);
   return ok;
@@ -253,14 +267,15 @@ drop_removed (struct ehl_case *k)
 
 /* Fold LATER's fields (but "date") into MERGED: items are visited in date
    order, so the latest-dated record that has a field wins.  */
-static void
+static bool
 fold_member (json_t *merged, json_t *later)
 {
   const char *key;
   json_t *v;
   json_object_foreach (later, key, v)
-    if (strcmp (key, "date") != 0)
-      json_object_set (merged, key, v);
+    if (strcmp (key, "date") != 0 && json_object_set (merged, key, v) != 0)
+      return false;
+  return true;
 }
 
 /* The default member operations: items keep their record's fields as a
@@ -278,11 +293,15 @@ json_member_fold (struct ehl_item *merged, struct ehl_item *later, void *ctx)
   (void) ctx;
   /* Merge into a copy: the caller may hold the record too.  */
   json_t *copy = json_copy (merged->json);
-  if (!copy)
-    return false;
+  /* json_copy quietly leaves out what it had no memory for.  */
+  if (!copy || json_object_size (copy) != json_object_size (merged->json)
+      || !fold_member (copy, later->json))
+    {
+      json_decref (copy);
+      return false;
+    }
   json_decref (merged->json);
   merged->json = copy;
-  fold_member (merged->json, later->json);
   return true;
 }
 

@@ -152,6 +152,18 @@ ehl_print_version (void)
          "There is NO WARRANTY, to the extent permitted by law.\n", stdout);
 }
 
+bool
+ehl_help_or_version (int c, void (*usage) (int status))
+{
+  if (c == EHL_OPT_HELP)
+    usage (EHL_EXIT_OK);
+  else if (c == EHL_OPT_VERSION)
+    ehl_print_version ();
+  else
+    return false;
+  return true;
+}
+
 void
 ehl_print_help_tail (void)
 {

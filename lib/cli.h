@@ -44,6 +44,10 @@ int ehl_usage_fail (const char *fmt, ...)
 /* Print "prog (ehlog) VERSION" and the licence lines on stdout.  */
 void ehl_print_version (void);
 
+/* If C is the code of --help or --version, answer it (--help by calling
+   USAGE (EHL_EXIT_OK)) and return true.  */
+bool ehl_help_or_version (int c, void (*usage) (int status));
+
 /* Print the common tail of --help: the shared options and where to
    report bugs / read more.  */
 void ehl_print_help_tail (void);

@@ -3,6 +3,7 @@
 
 #include "fieldopt.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -173,15 +174,27 @@ set_scalar (ehl_maker *mk, json_t *rec, const char *path, json_t *obj,
     ehl_maker_set_text (mk, rec, path, obj, f->name, arg, src);
 }
 
-/* REC's member NAME, created as an empty array or object when absent.  */
+/* Report that memory ran out while storing PATH of REC.  */
+static void
+no_memory (ehl_maker *mk, json_t *rec, const char *path)
+{
+  ehl_maker_problem (mk, rec, path, NULL, "%s", strerror (ENOMEM));
+}
+
+/* REC's member NAME, created as an empty array or object when absent;
+   NULL (reported) if memory ran out.  */
 static json_t *
-member (json_t *rec, const char *name, bool array)
+member (ehl_maker *mk, json_t *rec, const char *name, bool array)
 {
   json_t *v = json_object_get (rec, name);
   if (!v)
     {
       v = array ? json_array () : json_object ();
-      json_object_set_new (rec, name, v);
+      if (json_object_set_new (rec, name, v) != 0)
+        {
+          no_memory (mk, rec, name);
+          return NULL;
+        }
     }
   return v;
 }
@@ -198,13 +211,13 @@ set_domain (ehl_maker *mk, json_t *rec, const struct fopt *o,
     }
   char *key = ehl_trimmed (arg, (size_t) (eq - arg));
   char *text = ehl_trimmed (eq + 1, strlen (eq + 1));
-  json_t *map = member (rec, o->field->name, false);
+  json_t *map = member (mk, rec, o->field->name, false);
   if (!key || !text)
-    ehl_maker_out_of_memory (mk);
-  else if (json_object_get (map, key))
+    no_memory (mk, rec, o->field->name);
+  else if (map && json_object_get (map, key))
     ehl_maker_problem (mk, NULL, NULL, src,
                        "the same domain given more than once");
-  else
+  else if (map)
     ehl_maker_set_text (mk, rec, o->field->name, map, key, text, src);
   free (key);
   free (text);
@@ -230,9 +243,15 @@ static void
 add_piped_item (ehl_maker *mk, json_t *rec, const struct fopt *o,
                 const char *arg, const struct ehl_source *src)
 {
-  json_t *items = member (rec, o->field->name, true);
+  json_t *items = member (mk, rec, o->field->name, true);
   json_t *item = json_object ();
   char path[128];
+  if (!items || !item)
+    {
+      json_decref (item);
+      no_memory (mk, rec, o->field->name);
+      return;
+    }
   snprintf (path, sizeof path, "%s[%zu]", o->field->name,
             json_array_size (items));
   const char *p = arg;
@@ -242,7 +261,7 @@ add_piped_item (ehl_maker *mk, json_t *rec, const struct fopt *o,
       size_t len = strcspn (p, "|");
       char *part = ehl_trimmed (p, len);
       if (!part)
-        ehl_maker_out_of_memory (mk);
+        no_memory (mk, rec, path);
       else if (*part)
         set_scalar (mk, rec, path, item, s, part, src);
       free (part);
@@ -257,7 +276,8 @@ add_piped_item (ehl_maker *mk, json_t *rec, const struct fopt *o,
       piped_shape (o->field, shape, sizeof shape);
       ehl_maker_problem (mk, rec, path, src, "has more parts than %s", shape);
     }
-  json_array_append_new (items, item);
+  if (json_array_append_new (items, item) != 0)
+    no_memory (mk, rec, path);
 }
 
 /* "--child-ref ch-1 --child Name": one sub-field of the current item,
@@ -266,13 +286,19 @@ static void
 set_item_field (ehl_maker *mk, json_t *rec, const struct fopt *o,
                 const char *arg, const struct ehl_source *src)
 {
-  json_t *items = member (rec, o->field->name, true);
+  json_t *items = member (mk, rec, o->field->name, true);
+  if (!items)
+    return;                     /* reported */
   size_t n = json_array_size (items);
   json_t *item = n ? json_array_get (items, n - 1) : NULL;
   if (!item || json_object_get (item, o->sub->name))
     {
-      item = json_object ();
-      json_array_append_new (items, item);
+      /* append_new frees the item when it fails */
+      if (json_array_append_new (items, item = json_object ()) != 0)
+        {
+          no_memory (mk, rec, o->field->name);
+          return;
+        }
       n++;
     }
   char path[128];
@@ -295,10 +321,16 @@ ehl_fieldopts_apply (ehl_fieldopts *fo, ehl_maker *mk, json_t *rec, int c,
   if (o->sub)
     set_item_field (mk, rec, o, arg, &src);
   else if (f->kind == EHL_K_BOOL)
-    json_object_set_new (rec, f->name, json_true ());
+    {
+      if (json_object_set_new (rec, f->name, json_true ()) != 0)
+        no_memory (mk, rec, f->name);
+    }
   else if (f->kind == EHL_K_STRINGS || f->kind == EHL_K_ENUMS)
-    ehl_maker_set_text (mk, rec, f->name, member (rec, f->name, true), NULL,
-                        arg, &src);
+    {
+      json_t *list = member (mk, rec, f->name, true);
+      if (list)
+        ehl_maker_set_text (mk, rec, f->name, list, NULL, arg, &src);
+    }
   else if (f->kind == EHL_K_DOMAINS)
     set_domain (mk, rec, o, arg, &src);
   else if (f->kind == EHL_K_OBJECTS)
@@ -413,4 +445,13 @@ ehl_options_join (const struct option *const *tables, size_t n)
           out[k++] = *o;
       }
   return out;
+}
+
+const char *
+ehl_option_name (const struct option *table, int c)
+{
+  for (const struct option *o = table; o && o->name; o++)
+    if (o->val == c)
+      return o->name;
+  return "?";
 }

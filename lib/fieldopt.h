@@ -71,4 +71,8 @@ void ehl_fieldopts_help (const ehl_fieldopts *fo, FILE *out);
 struct option *ehl_options_join (const struct option *const *tables,
                                  size_t n);
 
+/* The long name of the option with code C in TABLE ({NULL}-terminated),
+   or "?".  */
+const char *ehl_option_name (const struct option *table, int c);
+
 #endif

@@ -194,11 +194,10 @@ said_before (ehl_maker *mk, const char *text)
       return true;
   char *copy = strdup (text);
   char **said = grow (mk->said, &mk->capsaid, mk->nsaid, sizeof *said);
+  if (said)
+    mk->said = said;            /* moved, even if COPY failed */
   if (copy && said)
-    {
-      mk->said = said;
-      mk->said[mk->nsaid++] = copy;
-    }
+    mk->said[mk->nsaid++] = copy;
   else
     free (copy);
   return false;
@@ -256,15 +255,15 @@ add_note (ehl_maker *mk, json_t *rec, enum note_kind kind, const char *path,
   if (!m)
     return;
   char *copy = strdup (path);
-  struct note *notes = copy ? grow (m->notes, &m->cap, m->n, sizeof *notes)
-                            : NULL;
-  if (!notes)
+  struct note *notes = grow (m->notes, &m->cap, m->n, sizeof *notes);
+  if (notes)
+    m->notes = notes;           /* moved, even if COPY failed */
+  if (!copy || !notes)
     {
       free (copy);
       out_of_memory (mk);
       return;
     }
-  m->notes = notes;
   m->notes[m->n++] = (struct note) {
     kind, copy, src ? *src : (struct ehl_source) { NULL, 0, NULL }, target
   };
@@ -453,10 +452,14 @@ value_source (const struct ehl_value *v, const char *name)
   return v->src.name ? v->src : (struct ehl_source) { NULL, 0, name };
 }
 
-static void
-set_string (json_t *obj, const char *name, const char *s)
+/* Store S as OBJ's member NAME; false (reported) if memory ran out.  */
+static bool
+set_string (ehl_maker *mk, json_t *obj, const char *name, const char *s)
 {
-  json_object_set_new (obj, name, json_string (s));
+  if (json_object_set_new (obj, name, json_string (s)) == 0)
+    return true;
+  out_of_memory (mk);
+  return false;
 }
 
 /* Envelope field NAME of REC from V (option OPTION), when given.  */
@@ -484,7 +487,7 @@ ehl_maker_envelope (ehl_maker *mk, json_t *rec,
     {
       char today[11];
       ehl_date_format (ehl_date_today (), today);
-      set_string (rec, "date", today);
+      set_string (mk, rec, "date", today);
     }
 
   struct ehl_value by = env->by;
@@ -534,20 +537,20 @@ ehl_maker_set_text (ehl_maker *mk, json_t *rec, const char *path,
                     json_t *obj, const char *name, const char *arg,
                     const struct ehl_source *src)
 {
-  json_t *s = json_string (arg);
-  if (!s && ehl_utf8_valid (arg, strlen (arg)))
-    {
-      out_of_memory (mk);
-      return false;
-    }
-  if (!s)
+  if (!ehl_utf8_valid (arg, strlen (arg)))
     {
       ehl_maker_problem (mk, rec, path, src, "is not valid UTF-8");
       return false;
     }
-  if (json_is_array (obj))
-    return json_array_append_new (obj, s) == 0;
-  return json_object_set_new (obj, name, s) == 0;
+  json_t *s = json_string (arg);
+  if (s && (json_is_array (obj) ? json_array_append_new (obj, s)
+            : json_object_set_new (obj, name, s)) == 0)
+    return true;
+  /* Not the user's fault: say so, and say nothing of the missing value.  */
+  out_of_memory (mk);
+  if (rec && path)
+    ehl_maker_quiet (mk, rec, path);
+  return false;
 }
 
 bool
@@ -564,8 +567,7 @@ ehl_maker_set_date (ehl_maker *mk, json_t *rec, const char *path,
       return false;
     }
   ehl_date_format (day, iso);
-  set_string (obj, name, iso);
-  return true;
+  return set_string (mk, obj, name, iso);
 }
 
 bool
@@ -580,8 +582,10 @@ ehl_maker_set_score (ehl_maker *mk, json_t *rec, const char *path,
                          "must be a whole number from 0 to 10");
       return false;
     }
-  json_object_set_new (obj, name, json_integer (score));
-  return true;
+  if (json_object_set_new (obj, name, json_integer (score)) == 0)
+    return true;
+  out_of_memory (mk);
+  return false;
 }
 
 bool
@@ -595,8 +599,7 @@ ehl_maker_set_file_sha256 (ehl_maker *mk, json_t *rec, const char *path,
                          strerror (errno));
       return false;
     }
-  set_string (rec, "sha256", hex);
-  return true;
+  return set_string (mk, rec, "sha256", hex);
 }
 
 /* ---- key order ---- */
@@ -609,14 +612,20 @@ static json_t *
 ordered_domains (json_t *map)
 {
   json_t *out = json_object ();
+  bool ok = out != NULL;
   const char *key;
   json_t *v;
-  for (const char *const *d = ehl_domains; out && *d; d++)
+  for (const char *const *d = ehl_domains; ok && *d; d++)
     if ((v = json_object_get (map, *d)))
-      json_object_set (out, *d, v);
+      ok = json_object_set (out, *d, v) == 0;
   json_object_foreach (map, key, v)
-    if (out && !json_object_get (out, key))
-      json_object_set (out, key, v);
+    if (ok && !json_object_get (out, key))
+      ok = json_object_set (out, key, v) == 0;
+  if (!ok)
+    {
+      json_decref (out);
+      return NULL;
+    }
   return out;
 }
 
@@ -633,10 +642,14 @@ ordered_value (json_t *v, const struct ehl_field *f)
       json_t *out = json_array (), *item;
       size_t i;
       json_array_foreach (v, i, item)
-        if (out)
-          json_array_append_new (out, json_is_object (item)
-                                 ? ordered_object (item, f->sub, NULL, false)
-                                 : json_incref (item));
+        if (out && json_array_append_new (out, json_is_object (item)
+                                          ? ordered_object (item, f->sub,
+                                                            NULL, false)
+                                          : json_incref (item)) != 0)
+          {
+            json_decref (out);  /* memory ran out: no item left out */
+            out = NULL;
+          }
       return out;
     }
   return json_incref (v);
@@ -693,7 +706,7 @@ finish_record (ehl_maker *mk, struct made *m)
       {
         const char *id = ehl_get_str (mk->recs[m->notes[i].target].rec, "id");
         if (id)
-          set_string (m->rec, m->notes[i].path, id);
+          set_string (mk, m->rec, m->notes[i].path, id);
       }
   json_t *ordered = ehl_record_ordered (m->rec, true);
   if (!ordered || !ehl_record_assign_id (ordered))
@@ -749,9 +762,15 @@ ehl_maker_finish (ehl_maker *mk)
       free (recs);
       return ok;
     }
-  /* A write error on standard output is reported by ehl_finish.  */
+  /* A write error on standard output is reported by ehl_finish; failing
+     otherwise, the dump ran out of memory.  */
   for (size_t i = 0; i < mk->n; i++)
     if (!ehl_write_record (stdout, mk->recs[i].rec))
-      break;
+      {
+        if (ehl_stdout_failed ())
+          break;
+        out_of_memory (mk);
+        return false;
+      }
   return true;
 }

@@ -34,6 +34,8 @@ struct ehl_reader
   size_t cap;
   FILE *diag;                   /* where diagnostics go */
   struct ehl_read_stats st;
+  ehl_check_fn *check_only;     /* NULL: validate every record */
+  void *check_ctx;
 };
 
 static ehl_reader *
@@ -97,6 +99,13 @@ ehl_reader_new_stream (FILE *in, const char *name, unsigned mode)
   r->name = name;
   r->borrowed = true;
   return r;
+}
+
+void
+ehl_reader_check_only (ehl_reader *r, ehl_check_fn *check, void *ctx)
+{
+  r->check_only = check;
+  r->check_ctx = ctx;
 }
 
 void
@@ -228,7 +237,11 @@ decode_line (ehl_reader *r, const char *text, size_t len, bool at_eof,
       json_decref (json);
       return NULL;
     }
-  if (r->mode & EHL_READ_VALIDATE)
+  if ((r->mode & EHL_READ_VALIDATE)
+      && (!r->check_only
+          || r->check_only (json, ehl_type_from_name (ehl_get_str (json,
+                                                                  "type")),
+                            r->check_ctx)))
     {
       struct problem_ctx ctx = { r, json };
       unsigned flags = (r->mode & EHL_READ_STRICT) ? EHL_VALIDATE_STRICT : 0;

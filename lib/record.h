@@ -54,6 +54,14 @@ ehl_reader *ehl_reader_new_range (const char *file, int file_no,
    tests and fuzzing); IN is not closed by the reader.  */
 ehl_reader *ehl_reader_new_stream (FILE *in, const char *name, unsigned mode);
 
+/* In EHL_READ_VALIDATE mode, validate only the records for which CHECK
+   (REC, TYPE, CTX) is true; the others are handed over as JSON objects,
+   unchecked.  For a program that uses some records and only counts the
+   others' case and date (which it checks itself); ehlog-check(1) is what
+   validates everything.  */
+typedef bool ehl_check_fn (json_t *rec, enum ehl_type type, void *ctx);
+void ehl_reader_check_only (ehl_reader *r, ehl_check_fn *check, void *ctx);
+
 /* Send diagnostics to BUF (an open memstream) instead of stderr.  */
 void ehl_reader_divert (ehl_reader *r, FILE *buf);
 

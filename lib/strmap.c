@@ -4,6 +4,7 @@
 
 #include "strmap.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,4 +130,43 @@ ehl_strmap_each (const ehl_strmap *m,
   for (size_t i = 0; i < m->cap; i++)
     if (m->slots[i].key)
       fn (m->slots[i].key, m->slots[i].value, ctx);
+}
+
+size_t
+ehl_intern (struct ehl_intern *t, const char *s)
+{
+  uintptr_t n = t->index ? (uintptr_t) ehl_strmap_get (t->index, s) : 0;
+  if (n)
+    return n;
+  if (!t->index && !(t->index = ehl_strmap_new ()))
+    return 0;
+  if (t->n == t->cap)
+    {
+      size_t cap = t->cap ? t->cap * 2 : 64;
+      const char **grown = realloc (t->text, cap * sizeof *grown);
+      if (!grown)
+        return 0;
+      t->text = grown;
+      t->cap = cap;
+    }
+  const char *copy = ehl_strmap_put (t->index, s,
+                                     (void *) (uintptr_t) (t->n + 1));
+  if (!copy)
+    return 0;
+  t->text[t->n++] = copy;
+  return t->n;
+}
+
+const char *
+ehl_intern_text (const struct ehl_intern *t, size_t n)
+{
+  return n >= 1 && n <= t->n ? t->text[n - 1] : NULL;
+}
+
+void
+ehl_intern_free (struct ehl_intern *t)
+{
+  ehl_strmap_free (t->index);
+  free (t->text);
+  memset (t, 0, sizeof *t);
 }

@@ -25,6 +25,25 @@ void ehl_strmap_each (const ehl_strmap *m,
                       void (*fn) (const char *key, void *value, void *ctx),
                       void *ctx);
 
+/* A table of distinct strings numbered from 1 in the order first seen:
+   a value that repeats across many records ("aunt", a child's ref) is
+   kept once, and a record keeps its number.  */
+struct ehl_intern
+{
+  ehl_strmap *index;            /* string -> its number */
+  const char **text;            /* [number - 1]: the map's own copies */
+  size_t n, cap;
+};
+
+/* The number of S in T, S added if new; 0 if memory ran out.  T starts
+   zeroed.  */
+size_t ehl_intern (struct ehl_intern *t, const char *s);
+
+/* The string numbered N, or NULL.  */
+const char *ehl_intern_text (const struct ehl_intern *t, size_t n);
+
+void ehl_intern_free (struct ehl_intern *t);
+
 /* FNV-1a, exposed for callers that hash the same strings again.  */
 size_t ehl_hash_string (const char *s);
 

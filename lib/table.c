@@ -152,6 +152,12 @@ ehl_table_add (ehl_table *t, const char *const *cells)
 bool
 ehl_table_print (const ehl_table *t, FILE *out)
 {
+  return ehl_table_print_indented (t, out, "");
+}
+
+bool
+ehl_table_print_indented (const ehl_table *t, FILE *out, const char *indent)
+{
   size_t *width = calloc (t->ncols, sizeof *width);
   if (!width)
     return false;
@@ -164,6 +170,7 @@ ehl_table_print (const ehl_table *t, FILE *out)
       }
   for (size_t r = 0; r < t->nrows; r++)
     {
+      fputs (indent, out);
       for (size_t c = 0; c < t->ncols; c++)
         {
           const char *cell = t->cells[r * t->ncols + c];
@@ -226,7 +233,8 @@ ehl_csv_row (FILE *out, const char *const *cells, size_t n,
       const char *cell = cells[i] ? cells[i] : "";
       if (i > 0)
         putc (',', out);
-      bool neutralise = !(opts && opts->no_neutralise)
+      bool computed = opts && i < 64 && (opts->numbers >> i & 1);
+      bool neutralise = !(opts && opts->no_neutralise) && !computed
                         && ehl_csv_is_formula (cell);
       if (neutralise || needs_quotes (cell))
         {
@@ -277,6 +285,9 @@ ehl_dot_escape (FILE *out, const char *s)
       case '\\': fputs ("\\\\", out); break;
       case '\n': fputs ("\\n", out); break;
       case '\r': break;
-      default: putc (*s, out);
+      default:
+        /* Other control characters would make the SVG or PDF that dot
+           writes invalid: a space stands in.  */
+        putc ((unsigned char) *s < 0x20 || *s == 0x7F ? ' ' : *s, out);
       }
 }

@@ -28,6 +28,9 @@ typedef struct ehl_table ehl_table;
 ehl_table *ehl_table_new (size_t ncols);
 bool ehl_table_add (ehl_table *t, const char *const *cells);
 bool ehl_table_print (const ehl_table *t, FILE *out);
+/* The same with every line starting with INDENT.  */
+bool ehl_table_print_indented (const ehl_table *t, FILE *out,
+                               const char *indent);
 void ehl_table_free (ehl_table *t);
 
 /* The output formats a reading program may offer.  */
@@ -44,6 +47,9 @@ struct ehl_csv_opts
 {
   bool crlf;                    /* end rows with CR LF (RFC 4180) */
   bool no_neutralise;           /* write cells exactly as they are */
+  unsigned long long numbers;   /* bit I set: cell I is a number the program
+                                   computed (a change of -2): never
+                                   neutralised */
 };
 bool ehl_csv_row (FILE *out, const char *const *cells, size_t n,
                   const struct ehl_csv_opts *opts);
@@ -53,7 +59,9 @@ bool ehl_csv_is_formula (const char *cell);
 /* Write S with & < > " ' escaped for HTML text and attribute values.  */
 void ehl_html_escape (FILE *out, const char *s);
 
-/* Write S as a DOT quoted string body (quotes, backslashes, newlines).  */
+/* Write S as a DOT quoted string body: quotes and backslashes escaped, a
+   newline as \n, CR dropped, other control characters as spaces.  Inside
+   a quoted string < > { } | need no escape.  */
 void ehl_dot_escape (FILE *out, const char *s);
 
 #endif

@@ -1,0 +1,186 @@
+/* caseread.c - wanted cases, and the streaming pass that builds a case
+   view.  */
+#include <config.h>
+
+#include "caseread.h"
+
+#include <stdlib.h>
+
+#include "cli.h"
+#include "contract.h"
+
+bool
+ehl_case_list_add (struct ehl_case_list *l, const char *id, bool *no_memory)
+{
+  *no_memory = false;
+  if (!ehl_case_id_valid (id))
+    return false;
+  if (l->set && ehl_strmap_get (l->set, id))
+    return true;
+  if (!l->set && !(l->set = ehl_strmap_new ()))
+    {
+      *no_memory = true;
+      return false;
+    }
+  if (l->n == l->cap)
+    {
+      size_t cap = l->cap ? l->cap * 2 : 8;
+      const char **grown = realloc (l->ids, cap * sizeof *grown);
+      if (!grown)
+        {
+          *no_memory = true;
+          return false;
+        }
+      l->ids = grown;
+      l->cap = cap;
+    }
+  const char *key = ehl_strmap_put (l->set, id, (void *) l);
+  if (!key)
+    {
+      *no_memory = true;
+      return false;
+    }
+  l->ids[l->n++] = key;
+  return true;
+}
+
+bool
+ehl_case_list_wants (const struct ehl_case_list *l, const char *id)
+{
+  return !l || l->n == 0 || ehl_strmap_get (l->set, id) != NULL;
+}
+
+size_t
+ehl_case_list_report_missing (const struct ehl_case_list *l,
+                              const ehl_cases *cases)
+{
+  if (!l || l->n == 0)
+    return 0;
+  ehl_strmap *found = ehl_strmap_new ();
+  size_t missing = 0;
+  for (size_t i = 0; found && i < ehl_cases_count (cases); i++)
+    if (!ehl_strmap_put (found, ehl_cases_at (cases, i)->id, (void *) found))
+      {
+        ehl_strmap_free (found);
+        found = NULL;
+      }
+  if (!found)
+    {
+      ehl_warn ("memory exhausted");
+      return l->n;
+    }
+  for (size_t i = 0; i < l->n; i++)
+    if (!ehl_strmap_get (found, l->ids[i]))
+      {
+        ehl_warn ("%s: no records of this case", l->ids[i]);
+        missing++;
+      }
+  ehl_strmap_free (found);
+  return missing;
+}
+
+void
+ehl_case_list_free (struct ehl_case_list *l)
+{
+  ehl_strmap_free (l->set);
+  free (l->ids);
+  l->ids = NULL;
+  l->set = NULL;
+  l->n = l->cap = 0;
+}
+
+bool
+ehl_case_option (struct ehl_case_list *l, const char *arg)
+{
+  bool no_memory;
+  if (ehl_case_list_add (l, arg, &no_memory))
+    return true;
+  if (no_memory)
+    ehl_warn ("memory exhausted");
+  else
+    ehl_usage_fail ("--case: must be 1-64 characters from"
+                    " A-Z a-z 0-9 - _ . / :");
+  return false;
+}
+
+bool
+ehl_as_of_option (const char *arg, ehl_day *as_of)
+{
+  if (ehl_date_parse_option (arg, as_of))
+    return true;
+  ehl_usage_fail ("--as-of: must be a date, YYYY-MM-DD or DD/MM/YYYY");
+  return false;
+}
+
+bool
+ehl_list_format_option (const char *arg, enum ehl_format *format)
+{
+  if (ehl_format_parse (arg, 1u << EHL_FMT_TEXT | 1u << EHL_FMT_NDJSON
+                        | 1u << EHL_FMT_CSV, format))
+    return true;
+  ehl_usage_fail ("--format: must be text, ndjson or csv");
+  return false;
+}
+
+/* Does REC matter to the view: kept, or correcting another record?  */
+static bool
+matters (json_t *rec, enum ehl_type type, const struct ehl_caseread *how)
+{
+  return type == EHL_T_VOID || json_object_get (rec, "supersedes")
+         || how->wants (rec, type, how->ctx);
+}
+
+static bool
+check_if_it_matters (json_t *rec, enum ehl_type type, void *how)
+{
+  return matters (rec, type, how);
+}
+
+/* Note one record in the view; false if memory ran out.  */
+static bool
+take_record (ehl_cases *cases, const struct ehl_record *rec,
+             const struct ehl_caseread *how)
+{
+  const char *case_id = ehl_record_case (rec->json);
+  if (!case_id || !ehl_case_list_wants (how->only, case_id)
+      || !(how->every_case || matters (rec->json, rec->type, how)))
+    return true;
+  bool keep = how->wants (rec->json, rec->type, how->ctx);
+  struct ehl_item *item;
+  if (!ehl_cases_add (cases, rec, keep, &item))
+    return false;
+  return !item || how->fill (item, rec, how->ctx);
+}
+
+ehl_cases *
+ehl_caseread (char *const *files, int nfiles, const struct ehl_caseread *how,
+              bool *input_bad)
+{
+  *input_bad = false;
+  ehl_reader *r = ehl_reader_new (files, nfiles, EHL_READ_VALIDATE);
+  ehl_cases *cases = ehl_cases_new (how->as_of, files, nfiles);
+  bool ok = r && cases;
+  if (r)
+    ehl_reader_check_only (r, check_if_it_matters, (void *) how);
+  struct ehl_record rec;
+  while (ok && ehl_reader_next (r, &rec))
+    {
+      ok = take_record (cases, &rec, how);
+      json_decref (rec.json);
+    }
+  ok = ok && (how->members ? ehl_cases_resolve_with (cases, how->members)
+              : ehl_cases_resolve (cases));
+  if (r)
+    {
+      const struct ehl_read_stats *st = ehl_reader_stats (r);
+      *input_bad = st->bad > 0 || st->io_errors > 0;
+    }
+  ehl_reader_free (r);
+  if (!ok)
+    {
+      ehl_warn ("memory exhausted");
+      ehl_cases_free (cases);
+      return NULL;
+    }
+  return cases;
+}
