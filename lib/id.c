@@ -55,6 +55,7 @@ ehl_record_id (json_t *rec, char out[EHL_ID_LEN + 1])
   int rc = json_dump_callback (body, feed_digest, &ctx,
                                JSON_COMPACT | JSON_SORT_KEYS);
   json_decref (body);
+  /* The dump, too, can leave out a member when memory runs out.  */
   if (rc != 0 || ehl_alloc_failures () != failures)
     return false;
   sha256_finish_ctx (&ctx, digest);
