@@ -189,6 +189,15 @@ ehl_type_fields (enum ehl_type type)
   return type >= 0 && type < EHL_T_COUNT ? types[type].fields : NULL;
 }
 
+bool
+ehl_is_domain (const char *s)
+{
+  for (const char *const *d = ehl_domains; *d; d++)
+    if (strcmp (*d, s) == 0)
+      return true;
+  return false;
+}
+
 const struct ehl_field *
 ehl_envelope_fields (void)
 {

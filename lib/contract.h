@@ -60,6 +60,8 @@ const char *ehl_type_name (enum ehl_type type);
 
 /* The seven analysis domains, NULL-terminated.  */
 extern const char *const ehl_domains[];
+/* Is S one of the seven domains?  */
+bool ehl_is_domain (const char *s);
 
 /* Is S a valid case identifier?  */
 bool ehl_case_id_valid (const char *s);

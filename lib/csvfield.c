@@ -20,14 +20,6 @@ static const struct ehl_field domain_text =
 
 /* ---- paths ---- */
 
-static bool
-is_domain (const char *s)
-{
-  for (const char *const *d = ehl_domains; *d; d++)
-    if (strcmp (*d, s) == 0)
-      return true;
-  return false;
-}
 
 /* A list item number: digits, no leading zero, at most MAX_INDEX.  */
 static bool
@@ -63,7 +55,7 @@ resolve (enum ehl_type type, char *const *segs, size_t nsegs, char *shown,
         append_shown (shown, size, ".%s", segs[i]);
         break;
       case EHL_K_DOMAINS:
-        f = i + 1 == nsegs && is_domain (segs[i]) ? &domain_text : NULL;
+        f = i + 1 == nsegs && ehl_is_domain (segs[i]) ? &domain_text : NULL;
         append_shown (shown, size, ".%s", segs[i]);
         break;
       case EHL_K_OBJECTS:

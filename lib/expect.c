@@ -126,23 +126,7 @@ path_split (const char *text, struct ehl_path *p)
 static const struct ehl_field domain_text = { "", EHL_K_STRING, false, NULL,
                                               NULL, 0 };
 
-static bool
-is_domain (const char *s)
-{
-  for (const char *const *d = ehl_domains; *d; d++)
-    if (strcmp (*d, s) == 0)
-      return true;
-  return false;
-}
 
-static const struct ehl_field *
-sub_field (const struct ehl_field *fields, const char *name)
-{
-  for (; fields && fields->name; fields++)
-    if (strcmp (fields->name, name) == 0)
-      return fields;
-  return NULL;
-}
 
 /* The contract's field at PATH in records of TYPE, or NULL.  Dotted
    paths reach into objects only.  */
@@ -153,9 +137,9 @@ contract_field (int type, const struct ehl_path *p)
                                                 p->seg[0]);
   for (int i = 1; f && i < p->n; i++)
     if (f->kind == EHL_K_OBJECT)
-      f = sub_field (f->sub, p->seg[i]);
+      f = ehl_field_find (f->sub, p->seg[i]);
     else if (f->kind == EHL_K_DOMAINS)
-      f = is_domain (p->seg[i]) ? &domain_text : NULL;
+      f = ehl_is_domain (p->seg[i]) ? &domain_text : NULL;
     else
       f = NULL;
   return f;
@@ -345,8 +329,8 @@ check_keys (struct loader *ld, uint32_t types, struct ehl_test *t, json_t *v)
           const struct ehl_field *f = (types & (1u << ty))
                                       ? contract_field (ty, &t->path) : NULL;
           if (f && (f->kind == EHL_K_DOMAINS
-                    ? is_domain (json_string_value (k))
-                    : sub_field (f->sub, json_string_value (k)) != NULL))
+                    ? ehl_is_domain (json_string_value (k))
+                    : ehl_field_find (f->sub, json_string_value (k)) != NULL))
             known = true;
         }
       if (!json_is_string (k))
