@@ -274,13 +274,6 @@ struct series
   size_t n;
 };
 
-static int
-cmp_u64 (const void *a, const void *b)
-{
-  uint64_t x = *(const uint64_t *) a, y = *(const uint64_t *) b;
-  return x < y ? -1 : x > y;
-}
-
 /* Compare the series two points belong to (0: the same series).  */
 static int
 cmp_series (const struct point *x, const struct point *y)
@@ -320,7 +313,7 @@ struct case_refs
 static int
 cmp_conv (const void *a, const void *b)
 {
-  return cmp_u64 (&((const struct conv *) a)->id,
+  return ehl_cmp_id (&((const struct conv *) a)->id,
                   &((const struct conv *) b)->id);
 }
 
@@ -345,7 +338,7 @@ collect_refs (const struct kept *kept, const struct ehl_case *k,
         };
     }
   qsort (refs->statements, refs->n_statements, sizeof *refs->statements,
-         cmp_u64);
+         ehl_cmp_id);
   qsort (refs->convs, refs->n_convs, sizeof *refs->convs, cmp_conv);
   return true;
 }
@@ -378,7 +371,7 @@ make_point (const struct kept *kept, const struct ehl_item *it,
       if (!p->child && conv)
         p->child = conv->child;
       if (bsearch (&about, refs->statements, refs->n_statements,
-                   sizeof about, cmp_u64))
+                   sizeof about, ehl_cmp_id))
         p->statement = about;
     }
   p->score = (int) bits (it->mask, M_SCORE, 4);
