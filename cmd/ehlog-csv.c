@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "csvin.h"
 #include "csvout.h"
+#include "jsonload.h"
 #include "output.h"
 #include "record.h"
 #include "table.h"
@@ -281,12 +282,24 @@ report_clash (const struct ehl_record *rec, const char *name)
                       " field name with a dot in it?); record not written");
 }
 
+/* The CSV writer failed: if not for the output (which ehl_finish
+   reports), then for memory.  */
+static void
+out_of_memory_unless_output_failed (void)
+{
+  if (!ehl_stdout_failed ())
+    ehl_warn ("memory exhausted");
+}
+
 static bool
 start_csv (const struct options *o, ehl_csv_writer *w)
 {
   if (o->bom)
     fputs ("\xEF\xBB\xBF", stdout);
-  return ehl_csv_write_header (w, stdout);
+  if (ehl_csv_write_header (w, stdout))
+    return true;
+  out_of_memory_unless_output_failed ();
+  return false;
 }
 
 /* Write REC as a row; false if output failed.  *BAD counts records that
@@ -304,6 +317,7 @@ write_row (ehl_csv_writer *w, const struct ehl_record *rec, long *bad)
       ++*bad;
       return true;
     default:
+      out_of_memory_unless_output_failed ();
       return false;
     }
 }
@@ -319,7 +333,11 @@ csv_named_columns (const struct options *o, ehl_reader *r, long *bad)
     {
       char **grown = realloc (names, (n + 1) * sizeof *names);
       if (!grown)
-        break;
+        {
+          free (names);
+          ehl_warn ("memory exhausted");
+          return EHL_EXIT_TROUBLE;
+        }
       names = grown;
       names[n++] = f;
     }
@@ -384,16 +402,21 @@ write_spooled (const struct options *o, ehl_columns *cols, FILE *spool,
   size_t cap = 0;
   ssize_t len;
   long n = 0;
+  if (!w)
+    ehl_warn ("memory exhausted");
   bool ok = w && fseeko (spool, 0, SEEK_SET) == 0;
   ok = ok && (ehl_columns_count (cols) == 0 || start_csv (o, w));
-  while (ok && (len = getline (&line, &cap, spool)) > 0)
+  while (ok && (errno = 0, len = getline (&line, &cap, spool)) > 0)
     {
-      struct ehl_record rec = { json_loadb (line, (size_t) len, 0, NULL),
+      /* Lines we wrote ourselves: only memory can make one fail.  */
+      struct ehl_record rec = { ehl_json_loadb (line, (size_t) len, 0, NULL),
                                 "temporary file", ++n, 0, EHL_T_UNKNOWN };
+      if (!rec.json)
+        ehl_warn ("memory exhausted");
       ok = rec.json && write_row (w, &rec, bad);
       json_decref (rec.json);
     }
-  if (ok && ferror (spool))
+  if (ok && (ferror (spool) || errno == ENOMEM))
     {
       ehl_warn ("temporary file: %s", strerror (errno));
       ok = false;

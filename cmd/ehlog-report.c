@@ -9,6 +9,7 @@
 #include "audit.h"
 #include "cli.h"
 #include "expect.h"
+#include "jsonload.h"
 #include "output.h"
 #include "parallel.h"
 #include "record.h"
@@ -298,7 +299,9 @@ write_report (const struct options *o, ehl_audit *a, const ehl_expect_set *set,
         return false;
       out = tmp.out;
     }
-  bool ok = ehl_report_write (out, a, set, &o->report, shortfall);
+  unsigned long failures = ehl_alloc_failures ();
+  bool ok = ehl_report_write (out, a, set, &o->report, shortfall)
+            && ehl_alloc_failures () == failures;
   if (!o->output)
     {
       if (!ok && !ferror (stdout))

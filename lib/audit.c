@@ -883,7 +883,7 @@ judge (const struct ctx *c, const struct ehl_expectation *e,
 }
 
 bool
-ehl_audit_eval (ehl_audit *a, size_t i, bool reasons,
+ehl_audit_eval (ehl_audit *a, size_t i, enum ehl_reasons reasons,
                 struct ehl_case_result *res)
 {
   const ehl_expect_set *set = a->set;
@@ -904,9 +904,19 @@ ehl_audit_eval (ehl_audit *a, size_t i, bool reasons,
     }
   res->case_id = k->id;
   res->group = case_group (a, k);
-  struct ctx c = { a, k, a->bits, words ? words : 1, reasons };
+  struct ctx c = { a, k, a->bits, words ? words : 1,
+                   reasons == EHL_REASONS_ALL };
+  struct ctx why = c;
+  why.reasons = true;
   bool ok = true;
   for (size_t e = 0; ok && e < set->n_exps; e++)
-    ok = judge (&c, &set->exps[e], &res->findings[e]);
+    {
+      ok = judge (&c, &set->exps[e], &res->findings[e]);
+      /* Building reasons costs more than judging: for shortfalls only,
+         judge once without them, then again with them where not met.  */
+      if (ok && reasons == EHL_REASONS_SHORTFALLS
+          && res->findings[e].verdict == EHL_NOT_MET)
+        ok = judge (&why, &set->exps[e], &res->findings[e]);
+    }
   return ok;
 }

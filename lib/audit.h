@@ -76,10 +76,17 @@ struct ehl_case_result
   size_t n;
 };
 
+/* Which findings get a reason and evidence.  */
+enum ehl_reasons
+{
+  EHL_REASONS_NONE,             /* verdicts only (fast) */
+  EHL_REASONS_ALL,              /* every finding */
+  EHL_REASONS_SHORTFALLS        /* only the findings not met */
+};
+
 /* Evaluate case number I (cases sorted by identifier) into RES, which
-   may be reused from call to call.  Without REASONS only the verdicts are
-   filled in (fast).  False if memory ran out.  */
-bool ehl_audit_eval (ehl_audit *a, size_t i, bool reasons,
+   may be reused from call to call.  False if memory ran out.  */
+bool ehl_audit_eval (ehl_audit *a, size_t i, enum ehl_reasons reasons,
                      struct ehl_case_result *res);
 void ehl_case_result_free (struct ehl_case_result *res);
 

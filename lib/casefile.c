@@ -65,7 +65,10 @@ reserve (void *arr, size_t *cap, size_t n, size_t size)
   void **p = arr;
   if (n < *cap)
     return true;
-  size_t ncap = *cap ? *cap * 2 : 8;
+  /* Grow by half: a council's cases hold tens of records each, and with
+     tens of thousands of cases the slack of doubling is most of the
+     memory.  */
+  size_t ncap = *cap < 4 ? 4 : *cap + *cap / 2;
   void *grown = realloc (*p, ncap * size);
   if (!grown)
     return false;
@@ -205,6 +208,13 @@ ehl_cases_merge (ehl_cases *dst, ehl_cases *src)
         }
       if (!ok)
         break;
+      /* Let go of each case as soon as it has moved, so merging the
+         threads' views never holds two copies of everything.  */
+      free (from->items);
+      free (from->removed);
+      from->items = NULL;
+      from->removed = NULL;
+      from->n_items = from->n_removed = 0;
     }
   ehl_cases_free (src);
   return ok;

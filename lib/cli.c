@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "close-stream.h"
+#include "jsonload.h"
 #include "progname.h"
 
 /* Set when a reader closed our output pipe.  Output stops quietly then:
@@ -41,6 +42,7 @@ ehl_cli_init (int argc, char **argv)
      calling a tool in a loop would pay each time.  */
   setlocale (LC_CTYPE, "");
   setlocale (LC_MESSAGES, "");
+  ehl_json_init ();
 
   struct sigaction sa;
   memset (&sa, 0, sizeof sa);
@@ -55,11 +57,30 @@ ehl_program (void)
   return prog;
 }
 
+/* Has a message on stderr said that memory ran out?  Then ehl_finish
+   need not say it again.  */
+static bool memory_said;
+
+static void
+note_memory_message (const char *fmt, va_list ap)
+{
+  char msg[512];
+  va_list copy;
+  va_copy (copy, ap);
+  vsnprintf (msg, sizeof msg, fmt, copy);
+  va_end (copy);
+  if (strstr (msg, "memory exhausted") || strstr (msg, strerror (ENOMEM)))
+    memory_said = true;
+}
+
 static void
 vwarn_to (FILE *out, const char *file, long line, const char *fmt, va_list ap)
 {
   if (out == stderr)
-    fflush (stdout);
+    {
+      fflush (stdout);
+      note_memory_message (fmt, ap);
+    }
   fprintf (out, "%s: ", ehl_program ());
   if (file)
     {
@@ -162,6 +183,15 @@ ehl_stdout_failed (void)
 int
 ehl_finish (int status)
 {
+  /* The backstop: jansson lets some failed allocations pass silently (a
+     member left out of a copy), so what was written may be short of
+     something even where no step noticed.  */
+  if (ehl_alloc_failures () > 0)
+    {
+      if (!memory_said)
+        ehl_warn ("memory exhausted");
+      status = EHL_EXIT_TROUBLE;
+    }
   if (close_stream (stdout) != 0 && !pipe_closed && errno != EPIPE)
     {
       int err = errno;

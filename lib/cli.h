@@ -55,7 +55,10 @@ void ehl_print_help_tail (void);
 /* Flush and close standard output, report a write error, and return the
    program's final status: STATUS, or EHL_EXIT_TROUBLE if output failed.
    A reader that closed the pipe early (EPIPE) is not an error.  Call as
-   "return ehl_finish (status);" at the end of main.  */
+   "return ehl_finish (status);" at the end of main.
+   If any allocation failed on the way (jsonload.h counts them), the
+   status is EHL_EXIT_TROUBLE too, and "memory exhausted" is said unless
+   a message on stderr said so already.  */
 int ehl_finish (int status);
 
 /* True when standard output has already failed with an error other than

@@ -331,7 +331,7 @@ json_kind_name (const json_t *v)
     case JSON_ARRAY: return "an array";
     case JSON_STRING: return "a string";
     case JSON_INTEGER: return "an integer";
-    case JSON_REAL: return "a number";
+    case JSON_REAL: return "a decimal number";
     case JSON_TRUE: case JSON_FALSE: return "a boolean";
     default: return "null";
     }

@@ -367,6 +367,13 @@ build_person (ehl_maker *mk, json_t *conv, const char *text,
   const char *eq = strchr (text, '=');
   char *name = ehl_trimmed (text, eq ? (size_t) (eq - text) : strlen (text));
   char *rel = eq ? ehl_trimmed (eq + 1, strlen (eq + 1)) : NULL;
+  if (!name || (eq && !rel))
+    {
+      ehl_maker_out_of_memory (mk);
+      free (name);
+      free (rel);
+      return;
+    }
   json_t *person = json_object ();
   if (name && *name)
     ehl_maker_set_text (mk, conv, path, person, "name", name, src);
@@ -466,6 +473,8 @@ build_scale (ehl_maker *mk, json_t *conv, const char *text,
   char *rater = ehl_trimmed (text, (size_t) ((colon ? colon : eq) - text));
   char *name = colon ? ehl_trimmed (colon + 1, (size_t) (eq - colon - 1))
                      : NULL;
+  if (!score || !rater || (colon && !name))
+    ehl_maker_out_of_memory (mk);
   if (score)
     ehl_maker_set_score (mk, rec, "score", rec, "score", score, src);
   if (rater)
@@ -493,7 +502,9 @@ build_attachment (ehl_maker *mk, const char *text,
   const char *eq = strchr (text, '=');
   char *kind = eq ? ehl_trimmed (text, (size_t) (eq - text)) : NULL;
   char *path = eq ? ehl_trimmed (eq + 1, strlen (eq + 1)) : NULL;
-  if (!kind || !path || !*kind || !*path)
+  if (eq && (!kind || !path))
+    ehl_maker_out_of_memory (mk);
+  else if (!kind || !path || !*kind || !*path)
     {
       ehl_maker_problem (mk, rec, "kind", src, "must be KIND=PATH");
       ehl_maker_quiet (mk, rec, "path");

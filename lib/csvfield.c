@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "jsonload.h"
 
 enum { MAX_INDEX = 999 };       /* the N of children.N.ref */
 
@@ -218,14 +219,17 @@ static json_t *
 convert_json (const char *s, size_t len, json_type want, const char **why)
 {
   json_error_t err;
-  json_t *v = json_loadb (s, len, JSON_REJECT_DUPLICATES, &err);
+  json_t *v = ehl_json_loadb (s, len, JSON_REJECT_DUPLICATES, &err);
   if (v && json_typeof (v) == want)
     return v;
   json_decref (v);
-  *why = want == JSON_ARRAY
-         ? "starts with '[' but is not a JSON list (such a cell is read as"
-           " JSON)"
-         : "is not a JSON object";
+  if (!v && ehl_json_out_of_memory (&err))
+    *why = "memory exhausted";
+  else if (want == JSON_ARRAY)
+    *why = "starts with '[' but is not a JSON list (such a cell is read as"
+           " JSON)";
+  else
+    *why = "is not a JSON object";
   return NULL;
 }
 

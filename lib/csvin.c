@@ -216,12 +216,24 @@ assign_column (ehl_csvin *c, size_t i, bool *map_used)
       return true;
     }
   if (!(col->path = strdup (path)))
-    return false;
+    {
+      out_of_memory (c);
+      col->role = ROLE_DROP;
+      return true;
+    }
   snprintf (col->field.shown, sizeof col->field.shown, "%s", path);
   col->role = strcmp (path, "type") == 0 ? ROLE_TYPE
               : strcmp (path, "id") == 0 ? ROLE_ID : ROLE_FIELD;
-  return col->role != ROLE_FIELD
-         || ehl_csv_field_resolve (c->opts->type, path, &col->field);
+  if (col->role != ROLE_FIELD
+      || ehl_csv_field_resolve (c->opts->type, path, &col->field))
+    return true;
+  if (!col->field.segs)         /* not the name's fault: memory */
+    {
+      out_of_memory (c);
+      col->role = ROLE_DROP;
+      return true;
+    }
+  return false;
 }
 
 /* Append column label I to LIST (a message being built).  */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonload.h"
 #include "strmap.h"
 
 /* ---- flattening ---- */
@@ -128,7 +129,7 @@ cell_text (json_t *v, char sep)
     default:
       break;
     }
-  return json_dumps (v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
+  return ehl_json_dumps (v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
 }
 
 static bool flatten_value (struct flattener *f, json_t *v);
@@ -522,7 +523,7 @@ fill_whole_values (ehl_csv_writer *w, json_t *rec)
     if (!w->cells[i])
       {
         json_t *v = member_at (rec, w->names[i]);
-        w->cells[i] = v ? json_dumps (v, JSON_COMPACT | JSON_ENCODE_ANY
+        w->cells[i] = v ? ehl_json_dumps (v, JSON_COMPACT | JSON_ENCODE_ANY
                                       | JSON_PRESERVE_ORDER)
                         : strdup ("");
         if (!w->cells[i])

@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "date.h"
+#include "jsonload.h"
 #include "strbuf.h"
 #include "strmap.h"
 
@@ -292,7 +293,12 @@ value_list (struct loader *ld, uint32_t types, const struct ehl_path *p,
   if (json_is_array (v))
     return json_incref (v);
   json_t *one = json_array ();
-  json_array_append (one, v);
+  if (!one || json_array_append (one, v) != 0)
+    {
+      json_decref (one);
+      problem (ld, "memory exhausted");
+      return NULL;
+    }
   return one;
 }
 
@@ -554,7 +560,7 @@ selector (struct loader *ld, json_t *sel)
       problem (ld, "a selector must be an object of field tests");
       return -1;
     }
-  char *canon = json_dumps (sel, JSON_COMPACT | JSON_SORT_KEYS);
+  char *canon = ehl_json_dumps (sel, JSON_COMPACT | JSON_SORT_KEYS);
   if (!canon)
     {
       problem (ld, "memory exhausted");
@@ -862,12 +868,16 @@ check_kids (struct loader *ld, struct ehl_check *c, json_t *v,
   if (c->kind == EHL_C_NOT)
     {
       c->kids = calloc (1, sizeof *c->kids);
-      if (c->kids && (c->kids[0] = check (ld, k)))
+      if (!c->kids)
+        problem (ld, "memory exhausted");
+      else if ((c->kids[0] = check (ld, k)))
         c->n_kids = 1;
     }
   else if (!json_is_array (k) || json_array_size (k) == 0)
     problem (ld, "needs a non-empty list of checks");
-  else if ((c->kids = calloc (json_array_size (k), sizeof *c->kids)))
+  else if (!(c->kids = calloc (json_array_size (k), sizeof *c->kids)))
+    problem (ld, "memory exhausted");
+  else
     for (size_t i = 0; i < json_array_size (k); i++)
       {
         size_t m2 = push_index (ld, i);
@@ -1080,11 +1090,16 @@ keep_key (struct ehl_keep *k, const char *key)
   for (size_t i = 0; i < k->n; i++)
     if (strcmp (k->keys[i], key) == 0)
       return true;
-  char **grown = realloc (k->keys, (k->n + 1) * sizeof *grown);
+  char *copy = strdup (key);
+  char **grown = copy ? realloc (k->keys, (k->n + 1) * sizeof *grown) : NULL;
   if (!grown)
-    return false;
+    {
+      free (copy);
+      return false;
+    }
   k->keys = grown;
-  return (k->keys[k->n++] = strdup (key)) != NULL;
+  k->keys[k->n++] = copy;
+  return true;
 }
 
 static bool
@@ -1254,8 +1269,9 @@ element_lines (const char *buf, size_t len, long *lines, size_t n)
       pos = skip_space (buf, len, pos);
       lines[i] = 1 + count_lines (buf, pos);
       json_error_t err;
-      json_t *v = json_loadb (buf + pos, len - pos,
-                              JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY, &err);
+      json_t *v = ehl_json_loadb (buf + pos, len - pos,
+                                  JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY,
+                                  &err);
       if (!v)                   /* it decoded whole: memory ran out */
         return false;
       json_decref (v);
@@ -1342,31 +1358,16 @@ load_elements (struct loader *ld, json_t *root, const char *buf, size_t len)
   free (lines);
 }
 
-/* Did decoding fail for want of memory rather than for the text?
-   jansson says so only sometimes; at other times a failed allocation
-   shows as a syntax error, which a second attempt would not repeat.  */
-static bool
-decode_ran_out (const char *buf, size_t len, const json_error_t *first)
-{
-  if (json_error_code (first) == json_error_out_of_memory || !first->text[0])
-    return true;
-  json_error_t again;
-  json_t *v = json_loadb (buf, len, JSON_REJECT_DUPLICATES, &again);
-  json_decref (v);
-  return v || again.position != first->position
-         || strcmp (again.text, first->text) != 0;
-}
-
 ehl_expect_set *
 ehl_expect_load_buffer (const char *buf, size_t len, const char *name,
                         FILE *diag)
 {
   struct loader ld = { .name = name, .diag = diag ? diag : stderr };
   json_error_t err;
-  json_t *root = json_loadb (buf, len, JSON_REJECT_DUPLICATES, &err);
+  json_t *root = ehl_json_loadb (buf, len, JSON_REJECT_DUPLICATES, &err);
   if (!root)
     {
-      if (decode_ran_out (buf, len, &err))
+      if (ehl_json_out_of_memory (&err))
         ehl_warn_to (ld.diag, name, 0, "memory exhausted");
       else
         ehl_warn_to (ld.diag, name, err.line, "invalid JSON (column %d): %s",

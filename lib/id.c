@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "jsonload.h"
 #include "sha256.h"
 
 void
@@ -32,7 +33,9 @@ feed_digest (const char *buf, size_t len, void *ctx)
 bool
 ehl_record_id (json_t *rec, char out[EHL_ID_LEN + 1])
 {
-  /* Hash a shallow copy without "id": the caller's record is not touched.  */
+  /* Hash a shallow copy without "id": the caller's record is not touched.
+     (json_copy leaves out a member it has no memory for, silently.)  */
+  unsigned long failures = ehl_alloc_failures ();
   bool has_id = json_object_get (rec, "id") != NULL;
   json_t *body = has_id ? json_copy (rec) : json_incref (rec);
   if (!body)
@@ -52,7 +55,7 @@ ehl_record_id (json_t *rec, char out[EHL_ID_LEN + 1])
   int rc = json_dump_callback (body, feed_digest, &ctx,
                                JSON_COMPACT | JSON_SORT_KEYS);
   json_decref (body);
-  if (rc != 0)
+  if (rc != 0 || ehl_alloc_failures () != failures)
     return false;
   sha256_finish_ctx (&ctx, digest);
   ehl_hex (digest, EHL_ID_LEN / 2, out);

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "date.h"
 #include "id.h"
+#include "jsonload.h"
 #include "output.h"
 #include "record.h"
 #include "utf8.h"
@@ -50,6 +51,7 @@ struct ehl_maker
   struct ehl_make_env env;
   int problems;
   FILE *diag;                   /* NULL: problems are only counted */
+  unsigned long alloc_failures;  /* ehl_alloc_failures () at the start */
 };
 
 const struct option ehl_maker_options[] = {
@@ -125,7 +127,10 @@ ehl_maker_new (void)
 {
   ehl_maker *mk = calloc (1, sizeof *mk);
   if (mk)
-    mk->diag = stderr;
+    {
+      mk->diag = stderr;
+      mk->alloc_failures = ehl_alloc_failures ();
+    }
   return mk;
 }
 
@@ -234,6 +239,12 @@ static void
 out_of_memory (ehl_maker *mk)
 {
   report (mk, NULL, NULL, strerror (ENOMEM));
+}
+
+void
+ehl_maker_out_of_memory (ehl_maker *mk)
+{
+  out_of_memory (mk);
 }
 
 static void
@@ -427,7 +438,10 @@ ehl_default_by (void)
   s = getenv ("LOGNAME");
   if (s && *s)
     return s;
+  errno = 0;
   struct passwd *pw = getpwuid (geteuid ());
+  if (!pw && errno == ENOMEM)
+    ehl_alloc_failed ();        /* not "nobody": the batch must fail */
   return pw && pw->pw_name && *pw->pw_name ? pw->pw_name : NULL;
 }
 
@@ -514,7 +528,8 @@ ehl_trimmed (const char *s, size_t len)
     s++, len--;
   while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
     len--;
-  return strndup (s, len);
+  char *copy = strndup (s, len);
+  return copy ? copy : ehl_alloc_failed ();
 }
 
 bool
@@ -710,11 +725,21 @@ ehl_maker_check (ehl_maker *mk)
   for (size_t i = 0; i < mk->n; i++)
     if (!finish_record (mk, &mk->recs[i]))
       out_of_memory (mk);
+  /* A value there was no memory to store is just missing (jansson does
+     not always say): report that, rather than let validation call it a
+     required field not given.  */
+  if (ehl_alloc_failures () != mk->alloc_failures)
+    {
+      out_of_memory (mk);
+      return mk->problems;
+    }
   for (size_t i = 0; i < mk->n; i++)
     {
       struct check_ctx cc = { mk, &mk->recs[i] };
       ehl_validate (mk->recs[i].rec, EHL_VALIDATE_STRICT, on_invalid, &cc);
     }
+  if (ehl_alloc_failures () != mk->alloc_failures)
+    out_of_memory (mk);
   return mk->problems;
 }
 

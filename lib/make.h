@@ -151,6 +151,9 @@ void ehl_maker_problem (ehl_maker *mk, json_t *rec, const char *path,
                         const struct ehl_source *src, const char *fmt, ...)
   __attribute__ ((format (printf, 5, 6)));
 
+/* Report that memory ran out (once).  */
+void ehl_maker_out_of_memory (ehl_maker *mk);
+
 /* Keep validation quiet about PATH of REC, what is in it and what holds
    it (its problem was reported in other words already).  */
 void ehl_maker_quiet (ehl_maker *mk, json_t *rec, const char *path);
@@ -164,7 +167,8 @@ void ehl_maker_link (ehl_maker *mk, json_t *rec, const char *field,
                      json_t *target);
 
 /* The LEN bytes of S without leading and trailing blanks (spaces and
-   tabs), in a malloc'd string; NULL if memory ran out.  */
+   tabs), in a malloc'd string; NULL if memory ran out (counted by
+   ehl_alloc_failed, so the batch fails).  */
 char *ehl_trimmed (const char *s, size_t len);
 
 /* Store the string ARG as OBJ's member NAME (appended, when OBJ is an

@@ -13,13 +13,14 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "jsonload.h"
 
 enum { DUMP_FLAGS = JSON_COMPACT | JSON_PRESERVE_ORDER };
 
 char *
 ehl_record_line (json_t *rec)
 {
-  return json_dumps (rec, DUMP_FLAGS);
+  return ehl_json_dumps (rec, DUMP_FLAGS);
 }
 
 static int

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "jsonload.h"
 
 #define STDIN_NAME "<stdin>"
 
@@ -210,14 +211,12 @@ decode_line (ehl_reader *r, const char *text, size_t len, bool at_eof,
              bool *trouble)
 {
   json_error_t err;
-  json_t *json = json_loadb (text, len, JSON_REJECT_DUPLICATES, &err);
+  json_t *json = ehl_json_loadb (text, len, JSON_REJECT_DUPLICATES, &err);
   if (!json)
     {
       char why[JSON_ERROR_TEXT_LENGTH];
       sanitise_json_error (err.text, why, sizeof why);
-      /* jansson leaves the error blank when it cannot even start.  */
-      if (json_error_code (&err) == json_error_out_of_memory
-          || err.text[0] == '\0')
+      if (ehl_json_out_of_memory (&err))
         {
           /* Not the record's fault: trouble, not an invalid record.  */
           ehl_warn_to (r->diag, r->name, r->line, "memory exhausted");

@@ -129,7 +129,7 @@ summarise (struct report *r)
   bool ok = s->verdicts && s->group_of && case_group;
   for (size_t i = 0; ok && i < s->n_cases; i++)
     {
-      ok = ehl_audit_eval (r->a, i, false, &r->res);
+      ok = ehl_audit_eval (r->a, i, EHL_REASONS_NONE, &r->res);
       for (size_t e = 0; ok && e < s->n_exps; e++)
         s->verdicts[i * s->n_exps + e] = (unsigned char) r->res.findings[e].verdict;
       if (ok && r->o->group_field)
@@ -138,7 +138,7 @@ summarise (struct report *r)
     }
   if (ok && r->o->group_field)
     ok = number_groups (r, case_group);
-  for (size_t i = 0; i < s->n_cases; i++)
+  for (size_t i = 0; case_group && i < s->n_cases; i++)
     free (case_group[i]);
   free (case_group);
   return ok && count_verdicts (r);
@@ -169,22 +169,23 @@ wrap (FILE *out, const char *text, size_t indent)
   const char *p = text;
   while (*p)
     {
-      const char *end = strchr (p, ' ');
-      size_t len = end ? (size_t) (end - p) : strlen (p);
-      char *word = strndup (p, len);
-      size_t w = word ? ehl_display_width (word) : len;
+      size_t len = strcspn (p, " ");
+      size_t w = ehl_display_width_n (p, len);
       if (col > indent && col + 1 + w > WIDTH)
         {
           putc ('\n', out);
           col = 0;
         }
       if (col == 0)
-        col = (size_t) fprintf (out, "%*s", (int) indent, "");
+        for (; col < indent; col++)
+          putc (' ', out);
       else
-        col += (size_t) fprintf (out, " ");
-      fputs (word ? word : "", out);
+        {
+          putc (' ', out);
+          col++;
+        }
+      fwrite (p, 1, len, out);
       col += w;
-      free (word);
       p += len;
       while (*p == ' ')
         p++;
@@ -266,7 +267,8 @@ text_summary (struct report *r)
     }
 }
 
-static void
+/* False if memory ran out.  */
+static bool
 text_evidence (FILE *out, const struct ehl_finding *f)
 {
   struct ehl_strbuf b = EHL_STRBUF_INIT;
@@ -276,14 +278,17 @@ text_evidence (FILE *out, const struct ehl_finding *f)
                      f->evidence[i].line);
   if (f->n_evidence == 0)
     ehl_strbuf_add (&b, " none (nothing of the kind was recorded)");
-  wrap (out, ehl_strbuf_str (&b), 4);
+  bool ok = !b.failed;
+  if (ok)
+    wrap (out, ehl_strbuf_str (&b), 4);
   ehl_strbuf_free (&b);
+  return ok;
 }
 
 static bool
 text_case (struct report *r, size_t i)
 {
-  if (!ehl_audit_eval (r->a, i, true, &r->res))
+  if (!ehl_audit_eval (r->a, i, EHL_REASONS_SHORTFALLS, &r->res))
     return false;
   size_t failed = 0, applicable = 0;
   for (size_t e = 0; e < r->res.n; e++)
@@ -299,7 +304,10 @@ text_case (struct report *r, size_t i)
   ehl_strbuf_addf (&head, ": %zu of %zu applicable not met", failed,
                    applicable);
   if (head.failed)
-    return false;
+    {
+      ehl_strbuf_free (&head);
+      return false;
+    }
   putc ('\n', r->out);
   wrap (r->out, ehl_strbuf_str (&head), 0);
   ehl_strbuf_free (&head);
@@ -310,7 +318,8 @@ text_case (struct report *r, size_t i)
         continue;
       fprintf (r->out, "  %s\n", ehl_expect_at (r->set, e)->id);
       wrap (r->out, f->reason, 4);
-      text_evidence (r->out, f);
+      if (!text_evidence (r->out, f))
+        return false;
     }
   return true;
 }
@@ -384,7 +393,7 @@ emit (FILE *out, json_t *o)
 static bool
 ndjson_case (struct report *r, size_t i)
 {
-  if (!ehl_audit_eval (r->a, i, true, &r->res))
+  if (!ehl_audit_eval (r->a, i, EHL_REASONS_ALL, &r->res))
     return false;
   for (size_t e = 0; e < r->res.n; e++)
     {
@@ -502,7 +511,7 @@ write_csv (struct report *r)
   bool ok = ehl_csv_row (r->out, row, n + lead, &csv_opts);
   for (size_t i = 0; ok && i < r->sum.n_cases; i++)
     {
-      ok = ehl_audit_eval (r->a, i, false, &r->res);
+      ok = ehl_audit_eval (r->a, i, EHL_REASONS_NONE, &r->res);
       row[0] = r->res.case_id;
       if (lead == 2)
         row[1] = r->sum.groups[r->sum.group_of[i] - 1];
@@ -615,7 +624,7 @@ html_grid (struct report *r)
   fputs ("</tr>\n", r->out);
   for (size_t i = 0; i < r->sum.n_cases; i++)
     {
-      if (!ehl_audit_eval (r->a, i, true, &r->res))
+      if (!ehl_audit_eval (r->a, i, EHL_REASONS_ALL, &r->res))
         return false;
       fputs ("<tr><th>", r->out);
       esc (r, r->res.case_id);

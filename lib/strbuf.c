@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonload.h"
+
 /* Make room for N more bytes and the terminating NUL.  */
 static bool
 reserve (struct ehl_strbuf *b, size_t n)
@@ -23,6 +25,7 @@ reserve (struct ehl_strbuf *b, size_t n)
   if (!grown)
     {
       b->failed = true;
+      ehl_alloc_failed ();      /* so a caller that never looks is caught */
       return false;
     }
   b->s = grown;

@@ -1,6 +1,7 @@
 /* strbuf.h - a growable string, for messages assembled piece by piece.
    Once memory runs out the buffer stays failed (strbuf_failed) and
-   further appends do nothing, so callers check once at the end.  */
+   further appends do nothing, so callers check once at the end (the
+   failure is counted by ehl_alloc_failed too).  */
 #ifndef EHLOG_STRBUF_H
 #define EHLOG_STRBUF_H
 

@@ -37,6 +37,8 @@ utf8_decode (const unsigned char *s, uint32_t *cp)
 static int
 codepoint_width (uint32_t c)
 {
+  if (c >= 0x20 && c < 0x300)
+    return 1;                   /* Latin and the like: the common case */
   if (c == 0 || (c >= 0x300 && c <= 0x36F) || (c >= 0x200B && c <= 0x200F)
       || (c >= 0xFE00 && c <= 0xFE0F) || (c >= 0x1AB0 && c <= 0x1AFF)
       || (c >= 0x20D0 && c <= 0x20FF) || c == 0x200D
@@ -55,17 +57,16 @@ codepoint_width (uint32_t c)
 }
 
 size_t
-ehl_display_width (const char *s)
+ehl_display_width_n (const char *s, size_t n)
 {
   size_t w = 0;
-  const unsigned char *p = (const unsigned char *) s;
-  while (*p)
+  const unsigned char *p = (const unsigned char *) s, *end = p + n;
+  while (p < end && *p)
     {
       if (*p < 0x80)
         {
-          /* ASCII, the common case: one column each.  */
+          w += *p >= 0x20;      /* ASCII: no decoding needed */
           p++;
-          w++;
           continue;
         }
       uint32_t cp;
@@ -73,6 +74,12 @@ ehl_display_width (const char *s)
       w += (size_t) codepoint_width (cp);
     }
   return w;
+}
+
+size_t
+ehl_display_width (const char *s)
+{
+  return ehl_display_width_n (s, strlen (s));
 }
 
 void

@@ -11,6 +11,8 @@
    East Asian wide characters and emoji 2, anything else 1 (an invalid
    byte counts as 1).  The same in every locale.  */
 size_t ehl_display_width (const char *s);
+/* The same for the first N bytes of S.  */
+size_t ehl_display_width_n (const char *s, size_t n);
 
 /* Write S, then spaces up to WIDTH columns.  */
 void ehl_print_padded (FILE *out, const char *s, size_t width);

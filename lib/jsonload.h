@@ -1,0 +1,52 @@
+/* jsonload.h - decoding JSON text safely when memory runs out.
+
+   jansson's decoder (2.14) does not survive a failed allocation while it
+   saves the characters of a token: lex_save ignores the failure, the
+   byte is lost, and the lexer then reads past its buffer or fails an
+   assertion (jansson issue #362).  At other moments a failed allocation
+   shows as an ordinary syntax error, or as no error text at all.  So
+   every decode goes through ehl_json_loadb, which
+   - keeps a reserve of memory ("parachute") for each thread, big enough
+     for what the rest of the text may need, and gives it back to the
+     system the moment an allocation fails, so that jansson's retry-less
+     allocations still succeed and no byte is ever lost;
+   - feeds jansson the text in small pieces and stops feeding it once an
+     allocation has failed, so that little more is decoded after that;
+   - and then throws the decoded value away and says memory ran out.  */
+#ifndef EHLOG_JSONLOAD_H
+#define EHLOG_JSONLOAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <jansson.h>
+
+/* Route jansson's allocations through the guard.  Called by
+   ehl_cli_init (before any thread starts) and by ehl_json_loadb.  */
+void ehl_json_init (void);
+
+/* json_loadb (BUF, LEN, FLAGS, ERR), except that when memory ran out at
+   any moment of the decode, the result is NULL and ERR says so (see
+   ehl_json_out_of_memory), whatever jansson made of it.  */
+json_t *ehl_json_loadb (const char *buf, size_t len, size_t flags,
+                        json_error_t *err);
+
+/* json_dumps (V, FLAGS), except that when memory ran out at any moment
+   the result is NULL: jansson 2.14 can leave a key out of its text
+   instead of failing.  Free it with free.  */
+char *ehl_json_dumps (const json_t *v, size_t flags);
+
+/* Did the decode that filled ERR fail for want of memory?  */
+bool ehl_json_out_of_memory (const json_error_t *err);
+
+/* How many allocations have failed so far, in any thread: every one of
+   jansson's, and those noted with ehl_alloc_failed.  jansson drops some
+   failures silently (json_copy leaves members out, and
+   json_object_set_new (obj, key, json_string (s)) just fails): compare
+   the count before and after a piece of work to know that it is whole.  */
+unsigned long ehl_alloc_failures (void);
+
+/* Count a failed allocation of our own that its caller cannot report
+   (ehl_finish then says memory ran out).  Returns NULL.  */
+void *ehl_alloc_failed (void);
+
+#endif

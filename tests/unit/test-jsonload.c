@@ -1,0 +1,85 @@
+/* test-jsonload.c - unit tests for the guarded JSON decoding and
+   encoding (jsonload).  Failing allocations themselves are tested with
+   the failmalloc shim (the alloc-failures test cases).  */
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonload.h"
+#include "unit.h"
+
+/* Decodes as json_loadb does: the value, and the same error.  */
+static void
+test_decode (void)
+{
+  json_error_t err, want;
+  const char *text = "{\"a\":[1,2,\"\\u00e9\"],\"b\":{\"c\":null}}";
+  json_t *v = ehl_json_loadb (text, strlen (text), JSON_REJECT_DUPLICATES,
+                              &err);
+  json_t *w = json_loads (text, 0, NULL);
+  CHECK (v && json_equal (v, w));
+  json_decref (v);
+  json_decref (w);
+
+  const char *bad = "{\"a\":1,\"a\":2}";
+  CHECK (!ehl_json_loadb (bad, strlen (bad), JSON_REJECT_DUPLICATES, &err));
+  CHECK (!json_loadb (bad, strlen (bad), JSON_REJECT_DUPLICATES, &want));
+  CHECK_STR (err.text, want.text);
+  CHECK (err.column == want.column);
+  CHECK (!ehl_json_out_of_memory (&err));
+
+  /* Longer than one piece of the feed, with a token across pieces.  */
+  char *big = malloc (5000);
+  memset (big, 'x', 5000);
+  memcpy (big, "[\"", 2);
+  memcpy (big + 4997, "\"]", 3);
+  v = ehl_json_loadb (big, 4999, 0, NULL);
+  CHECK (v && strlen (json_string_value (json_array_get (v, 0))) == 4995);
+  json_decref (v);
+  /* Only LEN bytes are read: the buffer need not end in NUL.  */
+  CHECK (!ehl_json_loadb (big, 100, 0, &err));
+  free (big);
+
+  /* Decoding the rest of a buffer after a first value, as the
+     expectation loader does.  */
+  const char *two = "[1] [2]";
+  v = ehl_json_loadb (two, strlen (two), JSON_DISABLE_EOF_CHECK, &err);
+  CHECK (v && err.position == 3);
+  json_decref (v);
+}
+
+/* Text too long to hold a reserve for is refused as memory, not read.  */
+static void
+test_too_big (void)
+{
+  json_error_t err;
+  unsigned long before = ehl_alloc_failures ();
+  CHECK (!ehl_json_loadb ("[]", SIZE_MAX / 2, 0, &err));
+  CHECK (ehl_json_out_of_memory (&err));
+  CHECK_STR (err.text, "out of memory");
+  CHECK (ehl_alloc_failures () == before);
+}
+
+static void
+test_dumps_and_count (void)
+{
+  json_t *v = json_pack ("{s:s,s:i}", "b", "x", "a", 1);
+  char *s = ehl_json_dumps (v, JSON_COMPACT | JSON_SORT_KEYS);
+  CHECK_STR (s, "{\"a\":1,\"b\":\"x\"}");
+  free (s);
+  json_decref (v);
+
+  unsigned long before = ehl_alloc_failures ();
+  CHECK (ehl_alloc_failed () == NULL);
+  CHECK (ehl_alloc_failures () == before + 1);
+}
+
+int
+main (void)
+{
+  test_decode ();
+  test_too_big ();
+  test_dumps_and_count ();
+  return UNIT_DONE ();
+}
