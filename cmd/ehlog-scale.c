@@ -608,7 +608,8 @@ show_case (struct printer *pr, const struct ehl_case *k)
   for (size_t i = 0; ok && i < k->n_items; i++)
     if (k->items[i].type == EHL_T_SCALE)
       make_point (pr->kept, &k->items[i], &refs, i, &pts[n++]);
-  qsort (pts, n, sizeof *pts, cmp_points);
+  if (n > 1)                    /* qsort's pointer may not be null */
+    qsort (pts, n, sizeof *pts, cmp_points);
   for (size_t start = 0, end; ok && start < n; start = end)
     {
       for (end = start + 1; end < n && cmp_series (&pts[start], &pts[end]) == 0;
