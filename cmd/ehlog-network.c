@@ -60,8 +60,7 @@ usage (int status)
       ehl_usage_error ();
       return;
     }
-  printf ("Usage: %s --case ID --add NAME [--relationship R] [--category C]"
-          " [OPTION]...\n"
+  printf ("Usage: %s --case ID --add NAME [OPTION]...\n"
           "  or:  %s --case ID --spoken NAME | --withdraw NAME [OPTION]...\n"
           "  or:  %s --case ID --meeting KIND [--attendee NAME]... [OPTION]...\n"
           "  or:  %s [--list] [--unspoken] [--case ID]... [OPTION]... [FILE]...\n"

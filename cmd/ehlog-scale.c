@@ -77,8 +77,9 @@ usage (int status)
          "  -a, --append=FILE      append to FILE instead of writing to stdout\n"
          "\n"
          "Reading (FILEs, or standard input when there are none or FILE is -):\n"
-         "      --history          every series (scale kind and rater) of every case\n"
-         "                         in date order, with a sparkline and the change\n"
+         "      --history          every series (kind, rater, child, statement) of\n"
+         "                         every case in date order, with a sparkline and\n"
+         "                         the change\n"
          "      --falling N        only series whose latest score is at least N\n"
          "                         below the one before; exit 1 if any\n"
          "      --since-first      with --falling: compare with the first score\n"
@@ -274,13 +275,6 @@ struct series
   size_t n;
 };
 
-static int
-cmp_u64 (const void *a, const void *b)
-{
-  uint64_t x = *(const uint64_t *) a, y = *(const uint64_t *) b;
-  return x < y ? -1 : x > y;
-}
-
 /* Compare the series two points belong to (0: the same series).  */
 static int
 cmp_series (const struct point *x, const struct point *y)
@@ -320,7 +314,7 @@ struct case_refs
 static int
 cmp_conv (const void *a, const void *b)
 {
-  return cmp_u64 (&((const struct conv *) a)->id,
+  return ehl_cmp_id (&((const struct conv *) a)->id,
                   &((const struct conv *) b)->id);
 }
 
@@ -345,7 +339,7 @@ collect_refs (const struct kept *kept, const struct ehl_case *k,
         };
     }
   qsort (refs->statements, refs->n_statements, sizeof *refs->statements,
-         cmp_u64);
+         ehl_cmp_id);
   qsort (refs->convs, refs->n_convs, sizeof *refs->convs, cmp_conv);
   return true;
 }
@@ -378,7 +372,7 @@ make_point (const struct kept *kept, const struct ehl_item *it,
       if (!p->child && conv)
         p->child = conv->child;
       if (bsearch (&about, refs->statements, refs->n_statements,
-                   sizeof about, cmp_u64))
+                   sizeof about, ehl_cmp_id))
         p->statement = about;
     }
   p->score = (int) bits (it->mask, M_SCORE, 4);
@@ -614,7 +608,8 @@ show_case (struct printer *pr, const struct ehl_case *k)
   for (size_t i = 0; ok && i < k->n_items; i++)
     if (k->items[i].type == EHL_T_SCALE)
       make_point (pr->kept, &k->items[i], &refs, i, &pts[n++]);
-  qsort (pts, n, sizeof *pts, cmp_points);
+  if (n > 1)                    /* qsort's pointer may not be null */
+    qsort (pts, n, sizeof *pts, cmp_points);
   for (size_t start = 0, end; ok && start < n; start = end)
     {
       for (end = start + 1; end < n && cmp_series (&pts[start], &pts[end]) == 0;

@@ -220,8 +220,8 @@ ehl_cases_merge (ehl_cases *dst, ehl_cases *src)
   return ok;
 }
 
-static int
-cmp_u64 (const void *a, const void *b)
+int
+ehl_cmp_id (const void *a, const void *b)
 {
   uint64_t x = *(const uint64_t *) a, y = *(const uint64_t *) b;
   return x < y ? -1 : x > y;
@@ -251,13 +251,13 @@ drop_removed (struct ehl_case *k)
 {
   if (k->n_removed == 0 || k->n_items == 0)
     return;
-  qsort (k->removed, k->n_removed, sizeof *k->removed, cmp_u64);
+  qsort (k->removed, k->n_removed, sizeof *k->removed, ehl_cmp_id);
   size_t out = 0;
   for (size_t i = 0; i < k->n_items; i++)
     {
       struct ehl_item *it = &k->items[i];
       if (bsearch (&it->id, k->removed, k->n_removed, sizeof *k->removed,
-                   cmp_u64))
+                   ehl_cmp_id))
         json_decref (it->json);
       else
         k->items[out++] = *it;

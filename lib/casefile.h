@@ -91,6 +91,8 @@ const char *ehl_item_file (const ehl_cases *c, const struct ehl_item *item);
 /* Record id text <-> number.  */
 bool ehl_id_parse (const char *hex, uint64_t *out);
 void ehl_id_format (uint64_t id, char out[17]);
+/* Compare two ids (uint64_t) for qsort and bsearch.  */
+int ehl_cmp_id (const void *a, const void *b);
 
 void ehl_cases_free (ehl_cases *c);
 
