@@ -5,6 +5,8 @@
 
 #include "contract.h"
 
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -346,7 +348,7 @@ json_kind_name (const json_t *v)
     }
 }
 
-static void check_fields (struct checker *ck, json_t *obj,
+static void check_fields (struct checker *ck, json_t *obj, uint32_t skip,
                           const struct ehl_field *fields,
                           const struct ehl_field *fallback,
                           const struct path *at);
@@ -463,7 +465,7 @@ check_array (struct checker *ck, const struct path *at,
       if (f->kind == EHL_K_OBJECTS)
         {
           if (expect_type (ck, &sub, item, JSON_OBJECT, "an object"))
-            check_fields (ck, item, f->sub, NULL, &sub);
+            check_fields (ck, item, 0, f->sub, NULL, &sub);
         }
       else if (expect_type (ck, &sub, item, JSON_STRING, "a string"))
         check_string_value (ck, &sub, f, item);
@@ -490,7 +492,7 @@ check_value (struct checker *ck, const struct path *at,
       break;
     case EHL_K_OBJECT:
       if (expect_type (ck, at, v, JSON_OBJECT, "an object"))
-        check_fields (ck, v, f->sub, NULL, at);
+        check_fields (ck, v, 0, f->sub, NULL, at);
       break;
     case EHL_K_DOMAINS:
       check_domains (ck, at, v);
@@ -502,10 +504,30 @@ check_value (struct checker *ck, const struct path *at,
     }
 }
 
-/* Check OBJ's members against FIELDS and FALLBACK (the envelope, for
-   top-level records).  AT is where OBJ sits (NULL at the top).  */
+/* The envelope entries a record of each type does not check there: "type"
+   (checked by ehl_validate) and those the type redefines (the
+   conversation's "child" object).  One bit per entry of ENVELOPE, worked
+   out once, so that validating a record does not search the tables.  */
+static uint32_t envelope_skip[EHL_T_COUNT + 1];   /* [EHL_T_COUNT]: unknown */
+static pthread_once_t envelope_skip_once = PTHREAD_ONCE_INIT;
+
 static void
-check_fields (struct checker *ck, json_t *obj, const struct ehl_field *fields,
+find_envelope_skip (void)
+{
+  for (int t = 0; t <= EHL_T_COUNT; t++)
+    for (uint32_t i = 0; envelope[i].name; i++)
+      if (strcmp (envelope[i].name, "type") == 0
+          || (t < EHL_T_COUNT && find_field (types[t].fields,
+                                             envelope[i].name)))
+        envelope_skip[t] |= UINT32_C (1) << i;
+}
+
+/* Check OBJ's members against FIELDS and FALLBACK (the envelope, for
+   top-level records, less the entries whose bits are in SKIP).  AT is
+   where OBJ sits (NULL at the top).  */
+static void
+check_fields (struct checker *ck, json_t *obj, uint32_t skip,
+              const struct ehl_field *fields,
               const struct ehl_field *fallback, const struct path *at)
 {
   const char *key;
@@ -515,14 +537,11 @@ check_fields (struct checker *ck, json_t *obj, const struct ehl_field *fields,
   for (int pass = 0; pass < 2; pass++)
     {
       const struct ehl_field *set = pass == 0 ? fallback : fields;
-      for (const struct ehl_field *f = set; f && f->name; f++)
+      for (uint32_t i = 0; set && set[i].name; i++)
         {
-          /* A type's own field shadows the envelope field of that name
-             (the conversation's "child" object).  */
-          if (pass == 0 && find_field (fields, f->name))
+          const struct ehl_field *f = &set[i];
+          if (pass == 0 && (skip >> i & 1))
             continue;
-          if (set == fallback && strcmp (f->name, "type") == 0)
-            continue;           /* checked by the caller */
           struct path here = { at, f->name, 0 };
           v = json_object_get (obj, f->name);
           if (!v)
@@ -562,6 +581,7 @@ int
 ehl_validate (json_t *rec, unsigned flags, ehl_problem_fn *fn, void *ctx)
 {
   struct checker ck = { flags, fn, ctx, 0 };
+  pthread_once (&envelope_skip_once, find_envelope_skip);
   if (!json_is_object (rec))
     {
       problem (&ck, NULL, "not a JSON object", NULL);
@@ -587,10 +607,11 @@ ehl_validate (json_t *rec, unsigned flags, ehl_problem_fn *fn, void *ctx)
       /* An unknown type (accepted unless strict, and reported above when
          strict): check the envelope, keep its other fields unjudged.  */
       ck.flags &= ~EHL_VALIDATE_STRICT;
-      check_fields (&ck, rec, NULL, envelope, NULL);
+      check_fields (&ck, rec, envelope_skip[EHL_T_COUNT], NULL, envelope,
+                    NULL);
       return ck.problems;
     }
-  check_fields (&ck, rec, types[t].fields, envelope, NULL);
+  check_fields (&ck, rec, envelope_skip[t], types[t].fields, envelope, NULL);
   if (flags & EHL_VALIDATE_STRICT)
     check_id_matches (&ck, rec);
   return ck.problems;
