@@ -15,6 +15,7 @@
 #include "date.h"
 #include "fieldopt.h"
 #include "id.h"
+#include "jsonload.h"
 #include "output.h"
 #include "make.h"
 #include "record.h"
@@ -466,6 +467,16 @@ wants_record (json_t *rec, enum ehl_type type, void *ctx)
              && k->children);
 }
 
+/* Keep member KEY of record R as ITEM's json (ehl_json_keep: the
+   record itself is about to go); false if memory ran out.  */
+static bool
+keep_field (struct ehl_item *item, json_t *r, const char *key)
+{
+  json_t *v = json_object_get (r, key);
+  item->json = ehl_json_keep (v);
+  return item->json || !v;
+}
+
 static bool
 fill_item (struct ehl_item *item, const struct ehl_record *rec, void *ctx)
 {
@@ -473,14 +484,11 @@ fill_item (struct ehl_item *item, const struct ehl_record *rec, void *ctx)
   switch (rec->type)
     {
     case EHL_T_NETWORK:
-      item->json = json_incref (json_object_get (r, "name"));
-      return pack_member (ctx, r, &item->mask);
+      return keep_field (item, r, "name") && pack_member (ctx, r, &item->mask);
     case EHL_T_OPEN:
-      item->json = json_incref (json_object_get (r, "children"));
-      return true;
+      return keep_field (item, r, "children");
     case EHL_T_CONVERSATION:
-      item->json = json_incref (json_object_get (r, "child"));
-      return true;
+      return keep_field (item, r, "child");
     default:
       break;
     }
@@ -489,7 +497,7 @@ fill_item (struct ehl_item *item, const struct ehl_record *rec, void *ctx)
   for (const char *const *f = meeting_fields; *f; f++)
     {
       json_t *v = json_object_get (r, *f);
-      if (v && json_object_set (item->json, *f, v) != 0)
+      if (v && json_object_set_new (item->json, *f, ehl_json_keep (v)) != 0)
         return false;
     }
   return true;

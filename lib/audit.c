@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "expect-int.h"
+#include "jsonload.h"
 #include "strbuf.h"
 
 struct ehl_audit
@@ -53,7 +54,7 @@ static bool
 keep_member (json_t *kept, json_t *rec, const char *key)
 {
   json_t *v = key ? json_object_get (rec, key) : NULL;
-  return !v || json_object_set (kept, key, v) == 0;
+  return !v || json_object_set_new (kept, key, ehl_json_keep (v)) == 0;
 }
 
 /* The part of REC (of TYPE) that late work needs, or NULL if none.  */
@@ -185,7 +186,9 @@ ehl_audit_add (ehl_audit *a, const struct ehl_record *rec)
   if (type == EHL_T_NETWORK && set->net_compact)
     {
       item->mask = member_bits (set, rec->json);
-      item->json = json_incref (json_object_get (rec->json, "name"));
+      json_t *name = json_object_get (rec->json, "name");
+      item->json = ehl_json_keep (name);
+      ok = item->json || !name;
     }
   else
     item->json = trimmed (a, type, rec->json, &ok);

@@ -19,6 +19,65 @@
 #define PARACHUTE_FIXED 65536
 #define PARACHUTE_PER_BYTE 4
 
+/* ---- the decoding arena ----
+
+   Decoding a record makes a few dozen small values that are freed
+   together moments later.  Inside ehl_json_loadb they are cut from a
+   per-thread chunk instead of malloc'd one by one: cheaper, and the
+   short-lived values stay in a few hot cache lines instead of being
+   scattered between the long-lived per-case state.
+
+   Every block jansson gets carries a header naming its chunk (NULL for a
+   block from malloc), and every chunk counts its live blocks.  A chunk
+   is reused from the start only when nothing in it is live, so a value
+   that outlives its record (a caller that keeps part of a record without
+   ehl_json_keep) only pins memory; it is never overwritten.  A block is
+   freed by the thread that decoded it, or after that thread has ended
+   (the counts are not atomic).  */
+
+/* AddressSanitizer cannot see inside a chunk: tell it which bytes are
+   handed out, so that using a freed block is caught there too.  */
+#if defined __SANITIZE_ADDRESS__
+# define ARENA_ASAN 1
+#elif defined __has_feature
+# if __has_feature (address_sanitizer)
+#  define ARENA_ASAN 1
+# endif
+#endif
+#ifdef ARENA_ASAN
+# include <sanitizer/asan_interface.h>
+# define POISON(p, n) ASAN_POISON_MEMORY_REGION (p, n)
+# define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION (p, n)
+#else
+# define POISON(p, n) ((void) (p), (void) (n))
+# define UNPOISON(p, n) ((void) (p), (void) (n))
+#endif
+
+#define CHUNK_SIZE (64 * 1024)
+/* Blocks bigger than this go to malloc: a long string or a big array
+   would waste most of a chunk.  */
+#define CHUNK_BLOCK_MAX (CHUNK_SIZE / 8)
+#define BLOCK_ALIGN sizeof (void *)
+
+struct chunk
+{
+  size_t live;                  /* blocks cut from it, not yet freed */
+  size_t used;                  /* bytes of DATA handed out */
+  bool current;                 /* its thread still cuts blocks from it */
+  max_align_t data[];           /* CHUNK_SIZE bytes */
+};
+
+/* What precedes every block jansson gets: one word, so that a small
+   value from malloc still fits glibc's smallest chunk.  Blocks are
+   aligned for anything jansson stores (pointers, sizes, doubles).  */
+struct header
+{
+  struct chunk *chunk;          /* NULL: the block came from malloc */
+#ifdef ARENA_ASAN
+  size_t size;                  /* to poison the block when it is freed */
+#endif
+};
+
 /* Each thread's own state: decodes run in several threads at once.  */
 struct guard
 {
@@ -26,15 +85,24 @@ struct guard
   size_t size;
   bool decoding;                /* inside json_load_callback */
   bool failed;                  /* an allocation failed in this decode */
+  struct chunk *arena;          /* the chunk blocks are cut from */
+  struct chunk *spare;          /* an empty chunk kept for reuse */
 };
 static _Thread_local struct guard guard;
 
 static atomic_ulong failures;
 
-/* Frees a thread's parachute when the thread ends.  */
-static pthread_key_t parachute_key;
+/* Frees a thread's parachute and chunks when the thread ends.  */
+static pthread_key_t guard_key;
 static bool have_key;
 static pthread_once_t installed = PTHREAD_ONCE_INIT;
+
+static void
+register_thread (void)
+{
+  if (have_key)
+    pthread_setspecific (guard_key, &guard);
+}
 
 static void
 set_parachute (void *p, size_t size)
@@ -42,8 +110,71 @@ set_parachute (void *p, size_t size)
   free (guard.parachute);
   guard.parachute = p;
   guard.size = size;
-  if (have_key)
-    pthread_setspecific (parachute_key, p);
+  register_thread ();
+}
+
+/* A chunk has no live block left: keep it as the spare, or free it.  */
+static void
+retire (struct chunk *c)
+{
+  if (!guard.spare)
+    {
+      guard.spare = c;
+      register_thread ();
+    }
+  else
+    free (c);
+}
+
+static struct chunk *
+fresh_chunk (void)
+{
+  struct chunk *c = guard.spare;
+  guard.spare = NULL;
+  if (!c && !(c = malloc (sizeof *c + CHUNK_SIZE)))
+    return NULL;
+  c->live = 0;
+  c->used = 0;
+  c->current = true;
+  POISON (c->data, CHUNK_SIZE);
+  register_thread ();
+  return c;
+}
+
+/* A block of SIZE bytes (a multiple of BLOCK_ALIGN) from this
+   thread's chunk, or NULL if it does not fit or no chunk can be had.  */
+static struct header *
+cut_block (size_t size)
+{
+  struct chunk *c = guard.arena;
+  if (c && c->live == 0)
+    c->used = 0;
+  if (!c || c->used + size > CHUNK_SIZE)
+    {
+      if (c)
+        c->current = false;     /* freed by its last block's free */
+      c = guard.arena = fresh_chunk ();
+      if (!c)
+        return NULL;
+    }
+  struct header *h = (struct header *) ((char *) c->data + c->used);
+  c->used += size;
+  c->live++;
+  UNPOISON (h, size);
+  h->chunk = c;
+  return h;
+}
+
+static void *
+plain_malloc (size_t size)
+{
+  if (size > SIZE_MAX - sizeof (struct header))
+    return NULL;
+  struct header *h = malloc (sizeof *h + size);
+  if (!h)
+    return NULL;
+  h->chunk = NULL;
+  return h + 1;
 }
 
 /* jansson's malloc: on failure inside a decode, note it, let go of the
@@ -51,7 +182,19 @@ set_parachute (void *p, size_t size)
 static void *
 guarded_malloc (size_t size)
 {
-  void *p = malloc (size);
+  if (guard.decoding && size <= CHUNK_BLOCK_MAX)
+    {
+      size_t whole = (size + BLOCK_ALIGN - 1) / BLOCK_ALIGN * BLOCK_ALIGN;
+      struct header *h = cut_block (sizeof *h + whole);
+      if (h)
+        {
+#ifdef ARENA_ASAN
+          h->size = whole;
+#endif
+          return h + 1;
+        }
+    }
+  void *p = plain_malloc (size);
   if (p)
     return p;
   atomic_fetch_add (&failures, 1);
@@ -59,14 +202,68 @@ guarded_malloc (size_t size)
     return NULL;
   guard.failed = true;
   set_parachute (NULL, 0);
-  return malloc (size);
+  return plain_malloc (size);
+}
+
+static void
+guarded_free (void *p)
+{
+  if (!p)
+    return;
+  struct header *h = (struct header *) p - 1;
+  struct chunk *c = h->chunk;
+  if (!c)
+    {
+      free (h);
+      return;
+    }
+#ifdef ARENA_ASAN
+  POISON (h, sizeof *h + h->size);
+#endif
+  if (--c->live == 0 && !c->current)
+    retire (c);
+}
+
+static bool
+is_decoded_block (const void *p)
+{
+  return ((const struct header *) p - 1)->chunk != NULL;
+}
+
+/* A thread ends: give back what its guard holds.  A chunk with live
+   blocks is freed by the last of their frees.  */
+static void
+release_thread (void *arg)
+{
+  (void) arg;
+  free (guard.parachute);
+  guard.parachute = NULL;
+  guard.size = 0;
+  struct chunk *c = guard.arena;
+  guard.arena = NULL;
+  if (c)
+    {
+      c->current = false;
+      if (c->live == 0)
+        free (c);
+    }
+  free (guard.spare);
+  guard.spare = NULL;
 }
 
 static void
 install (void)
 {
-  have_key = pthread_key_create (&parachute_key, free) == 0;
-  json_set_alloc_funcs (guarded_malloc, free);
+  have_key = pthread_key_create (&guard_key, release_thread) == 0;
+  json_set_alloc_funcs (guarded_malloc, guarded_free);
+}
+
+/* Before main: a value jansson makes before the hook is installed could
+   not be freed through it.  */
+static void __attribute__ ((constructor))
+install_early (void)
+{
+  ehl_json_init ();
 }
 
 void
@@ -152,17 +349,78 @@ ehl_json_loadb (const char *buf, size_t len, size_t flags, json_error_t *err)
   return v;
 }
 
+/* The text json_dump_callback writes, in a buffer of our own: what
+   json_dumps returns was allocated through the hook above and is not
+   the caller's to free.  */
+struct text
+{
+  char *s;
+  size_t len, cap;
+  bool failed;
+};
+
+static int
+add_text (const char *piece, size_t n, void *arg)
+{
+  struct text *t = arg;
+  if (n >= t->cap - t->len)
+    {
+      size_t cap = t->cap;
+      while (n >= cap - t->len)
+        {
+          if (cap > SIZE_MAX / 2)
+            return -1;
+          cap *= 2;
+        }
+      char *grown = realloc (t->s, cap);
+      if (!grown)
+        {
+          t->failed = true;
+          return -1;
+        }
+      t->s = grown;
+      t->cap = cap;
+    }
+  memcpy (t->s + t->len, piece, n);
+  t->len += n;
+  t->s[t->len] = '\0';
+  return 0;
+}
+
 char *
 ehl_json_dumps (const json_t *v, size_t flags)
 {
   unsigned long before = ehl_alloc_failures ();
-  char *text = json_dumps (v, flags);
-  if (text && ehl_alloc_failures () != before)
+  struct text t = { malloc (256), 0, 256, false };
+  if (!t.s)
+    return ehl_alloc_failed ();
+  t.s[0] = '\0';
+  if (json_dump_callback (v, add_text, &t, flags) != 0
+      || ehl_alloc_failures () != before)
     {
-      free (text);
+      free (t.s);
+      if (t.failed)
+        ehl_alloc_failed ();
       return NULL;
     }
-  return text;
+  return t.s;
+}
+
+json_t *
+ehl_json_keep (json_t *v)
+{
+  /* true, false and null are not allocated (and have no header).  */
+  if (!v || json_is_true (v) || json_is_false (v) || json_is_null (v)
+      || !is_decoded_block (v))
+    return json_incref (v);
+  unsigned long before = ehl_alloc_failures ();
+  json_t *copy = json_deep_copy (v);
+  if (copy && ehl_alloc_failures () != before)
+    {
+      json_decref (copy);
+      return NULL;
+    }
+  return copy;
 }
 
 bool

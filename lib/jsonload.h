@@ -12,7 +12,12 @@
      allocations still succeed and no byte is ever lost;
    - feeds jansson the text in small pieces and stops feeding it once an
      allocation has failed, so that little more is decoded after that;
-   - and then throws the decoded value away and says memory ran out.  */
+   - and then throws the decoded value away and says memory ran out.
+   It also decodes into a per-thread arena, which is what makes reading
+   records cheap; a caller that keeps part of a record past the record
+   uses ehl_json_keep.  So everything jansson allocates has a header of
+   ours: never pass what jansson returns (json_dumps) to free; use
+   ehl_json_dumps.  */
 #ifndef EHLOG_JSONLOAD_H
 #define EHLOG_JSONLOAD_H
 
@@ -34,6 +39,13 @@ json_t *ehl_json_loadb (const char *buf, size_t len, size_t flags,
    the result is NULL: jansson 2.14 can leave a key out of its text
    instead of failing.  Free it with free.  */
 char *ehl_json_dumps (const json_t *v, size_t flags);
+
+/* V, to keep after the record it was decoded in is gone: a new
+   reference to V, or, when V was made by ehl_json_loadb, a copy of it
+   on the heap (a decoded value would otherwise hold on to the memory of
+   all the records decoded around it; see jsonload.c).  NULL if V is
+   NULL or memory ran out.  */
+json_t *ehl_json_keep (json_t *v);
 
 /* Did the decode that filled ERR fail for want of memory?  */
 bool ehl_json_out_of_memory (const json_error_t *err);

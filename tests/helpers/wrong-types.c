@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "contract.h"
+#include "jsonload.h"
 
 /* A valid value of field F.  */
 static json_t *
@@ -106,7 +107,7 @@ valid_record (enum ehl_type type)
 static void
 print (json_t *rec)
 {
-  char *line = json_dumps (rec, JSON_COMPACT | JSON_PRESERVE_ORDER);
+  char *line = ehl_json_dumps (rec, JSON_COMPACT | JSON_PRESERVE_ORDER);
   puts (line);
   free (line);
 }

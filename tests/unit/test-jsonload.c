@@ -2,7 +2,9 @@
    encoding (jsonload).  Failing allocations themselves are tested with
    the failmalloc shim (the alloc-failures test cases).  */
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,11 +77,72 @@ test_dumps_and_count (void)
   CHECK (ehl_alloc_failures () == before + 1);
 }
 
+/* Decoded values come from a per-thread arena: one kept past its record
+   without ehl_json_keep must still never be overwritten by later decodes,
+   and ehl_json_keep copies decoded values only.  */
+static void
+test_arena (void)
+{
+  const char *text = "{\"name\":\"Aunty Ava\",\"n\":[1,2,3],\"t\":true}";
+  json_t *rec = ehl_json_loadb (text, strlen (text), 0, NULL);
+  json_t *held = json_incref (json_object_get (rec, "name"));
+  json_t *list = json_object_get (rec, "n");
+  json_t *kept = ehl_json_keep (list);
+  CHECK (kept && kept != list && json_equal (kept, list));
+  CHECK (json_object_get (rec, "t") == json_true ());
+  CHECK (ehl_json_keep (json_true ()) == json_true ());
+  json_decref (rec);
+
+  /* Enough decodes to go round many chunks.  */
+  char line[200];
+  bool all = true;
+  for (int i = 0; i < 20000; i++)
+    {
+      snprintf (line, sizeof line,
+                "{\"name\":\"Person %d with a longer name\",\"i\":%d}", i,
+                i);
+      json_t *other = ehl_json_loadb (line, strlen (line), 0, NULL);
+      all &= other != NULL;
+      json_decref (other);
+    }
+  CHECK (all);
+  CHECK_STR (json_string_value (held), "Aunty Ava");
+  CHECK (json_integer_value (json_array_get (kept, 2)) == 3);
+
+  /* A value made outside a decode is already on the heap: shared.  */
+  json_t *made = json_string ("x");
+  json_t *same = ehl_json_keep (made);
+  CHECK (same == made && made->refcount == 2);
+  CHECK (ehl_json_keep (NULL) == NULL);
+  json_decref (same);
+  json_decref (made);
+  json_decref (held);
+  json_decref (kept);
+}
+
+/* ehl_json_dumps's text is the caller's, whatever its length.  */
+static void
+test_dumps_long (void)
+{
+  char *big = malloc (3001);
+  memset (big, 'y', 3000);
+  big[3000] = '\0';
+  json_t *v = json_pack ("[s,i]", big, 42);
+  char *s = ehl_json_dumps (v, JSON_COMPACT);
+  CHECK (s && strlen (s) == 3000 + 7 && strncmp (s, "[\"yyy", 5) == 0
+         && strcmp (s + 3002, "\",42]") == 0);
+  free (s);
+  json_decref (v);
+  free (big);
+}
+
 int
 main (void)
 {
   test_decode ();
   test_too_big ();
   test_dumps_and_count ();
+  test_arena ();
+  test_dumps_long ();
   return UNIT_DONE ();
 }
