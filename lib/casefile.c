@@ -3,15 +3,27 @@
 
 #include "casefile.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "id.h"
 #include "strmap.h"
 
+/* The index from case identifier to case: open addressing on the
+   identifier's hash, kept in the slot so that a probe reads the case (whose
+   identifier is stored inside it, and which the caller needs next anyway)
+   only when the hashes match.  */
+struct slot
+{
+  size_t hash;
+  struct ehl_case *k;           /* NULL: free */
+};
+
 struct ehl_cases
 {
-  ehl_strmap *by_id;
+  struct slot *slots;
+  size_t n_slots;               /* a power of two, at least twice N */
   struct ehl_case **list;       /* in order of creation, sorted by resolve */
   size_t n, cap;
   ehl_day as_of;
@@ -25,11 +37,12 @@ ehl_cases *
 ehl_cases_new (ehl_day as_of, char *const *files, int nfiles)
 {
   ehl_cases *c = calloc (1, sizeof *c);
-  if (!c || !(c->by_id = ehl_strmap_new ()))
+  if (!c || !(c->slots = calloc (64, sizeof *c->slots)))
     {
       free (c);
       return NULL;
     }
+  c->n_slots = 64;
   c->as_of = as_of;
   c->files = files;
   c->nfiles = nfiles;
@@ -54,7 +67,7 @@ ehl_cases_free (ehl_cases *c)
   for (size_t i = 0; i < c->n; i++)
     free_case (c->list[i]);
   free (c->list);
-  ehl_strmap_free (c->by_id);
+  free (c->slots);
   free (c);
 }
 
@@ -77,22 +90,81 @@ reserve (void *arr, size_t *cap, size_t n, size_t size)
   return true;
 }
 
+static struct slot *
+find_slot (struct slot *slots, size_t n_slots, const char *id, size_t hash)
+{
+  size_t i = hash & (n_slots - 1);
+  while (slots[i].k
+         && !(slots[i].hash == hash && strcmp (slots[i].k->id, id) == 0))
+    i = (i + 1) & (n_slots - 1);
+  return &slots[i];
+}
+
+static bool
+grow_slots (ehl_cases *c)
+{
+  size_t n_slots = c->n_slots * 2;
+  struct slot *slots = calloc (n_slots, sizeof *slots);
+  if (!slots)
+    return false;
+  for (size_t i = 0; i < c->n_slots; i++)
+    if (c->slots[i].k)
+      *find_slot (slots, n_slots, c->slots[i].k->id, c->slots[i].hash)
+        = c->slots[i];
+  free (c->slots);
+  c->slots = slots;
+  c->n_slots = n_slots;
+  return true;
+}
+
+/* A new empty case, its identifier stored after it.  */
+static struct ehl_case *
+new_case (const char *id)
+{
+  size_t len = strlen (id);
+  struct ehl_case *k = calloc (1, sizeof *k + len + 1);
+  if (k)
+    k->id = memcpy (k + 1, id, len + 1);
+  return k;
+}
+
+/* Grow *ARR (of SIZE-byte elements) to hold N.  */
+static bool
+reserve_exactly (void *arr, size_t *cap, size_t n, size_t size)
+{
+  void **p = arr;
+  if (n <= *cap)
+    return true;
+  if (n > SIZE_MAX / size)
+    return false;
+  void *grown = realloc (*p, n * size);
+  if (!grown)
+    return false;
+  *p = grown;
+  *cap = n;
+  return true;
+}
+
 struct ehl_case *
 ehl_cases_case (ehl_cases *c, const char *id)
 {
   if (c->last && strcmp (c->last->id, id) == 0)
     return c->last;
-  struct ehl_case *k = ehl_strmap_get (c->by_id, id);
-  if (k)
-    return c->last = k;
-  if (!reserve (&c->list, &c->cap, c->n, sizeof *c->list)
-      || !(k = calloc (1, sizeof *k)))
-    return NULL;
-  if (!(k->id = ehl_strmap_put (c->by_id, id, k)))
+  size_t hash = ehl_hash_string (id);
+  struct slot *s = find_slot (c->slots, c->n_slots, id, hash);
+  if (s->k)
+    return c->last = s->k;
+  if ((c->n + 1) * 2 > c->n_slots)
     {
-      free (k);
-      return NULL;
+      if (!grow_slots (c))
+        return NULL;
+      s = find_slot (c->slots, c->n_slots, id, hash);
     }
+  struct ehl_case *k;
+  if (!reserve (&c->list, &c->cap, c->n, sizeof *c->list)
+      || !(k = new_case (id)))
+    return NULL;
+  *s = (struct slot) { hash, k };
   c->list[c->n++] = k;
   return c->last = k;
 }
@@ -100,11 +172,22 @@ ehl_cases_case (ehl_cases *c, const char *id)
 bool
 ehl_id_parse (const char *hex, uint64_t *out)
 {
+  /* One pass: the same test as ehl_record_id_valid (16 lowercase hex
+     digits, nothing more), done while reading the digits.  */
   uint64_t v = 0;
-  if (!ehl_record_id_valid (hex))
+  if (!hex)
     return false;
-  for (int i = 0; i < 16; i++)
-    v = (v << 4) | (uint64_t) (hex[i] <= '9' ? hex[i] - '0' : hex[i] - 'a' + 10);
+  for (int i = 0; i < EHL_ID_LEN; i++)
+    {
+      char d = hex[i];
+      unsigned n = d >= '0' && d <= '9' ? (unsigned) (d - '0')
+                   : d >= 'a' && d <= 'f' ? (unsigned) (d - 'a' + 10) : 16;
+      if (n == 16)
+        return false;
+      v = v << 4 | n;
+    }
+  if (hex[EHL_ID_LEN] != '\0')
+    return false;
   *out = v;
   return true;
 }
@@ -187,17 +270,19 @@ ehl_cases_merge (ehl_cases *dst, ehl_cases *src)
           ok = false;
           break;
         }
-      for (size_t j = 0; j < from->n_items; j++)
+      /* Room for exactly what comes: growing by half, item by item,
+         would leave up to half of every merged case unused.  */
+      if (!reserve_exactly (&to->items, &to->cap_items,
+                            to->n_items + from->n_items, sizeof *to->items))
         {
-          if (!reserve (&to->items, &to->cap_items, to->n_items,
-                        sizeof *to->items))
-            {
-              ok = false;
-              break;
-            }
-          to->items[to->n_items++] = from->items[j];
-          from->items[j].json = NULL;
+          ok = false;
+          break;
         }
+      if (from->n_items)
+        memcpy (to->items + to->n_items, from->items,
+                from->n_items * sizeof *from->items);
+      to->n_items += from->n_items;
+      from->n_items = 0;
       for (size_t j = 0; ok && j < from->n_removed; j++)
         {
           if (!reserve (&to->removed, &to->cap_removed, to->n_removed,

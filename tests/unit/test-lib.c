@@ -78,6 +78,10 @@ test_ids (void)
   CHECK_STR (back, "00ff00ff00ff00ff");
   CHECK (!ehl_id_parse ("00FF00FF00FF00FF", &n));
   CHECK (!ehl_id_parse ("abc", &n));
+  CHECK (!ehl_id_parse ("00ff00ff00ff00ff0", &n));
+  CHECK (!ehl_id_parse ("00ff00ff00ff00fg", &n));
+  CHECK (!ehl_id_parse (NULL, &n));
+  CHECK (n == 0x00ff00ff00ff00ffULL);   /* untouched on failure */
 }
 
 struct problems
