@@ -509,6 +509,8 @@ check_value (struct checker *ck, const struct path *at,
    conversation's "child" object).  One bit per entry of ENVELOPE, worked
    out once, so that validating a record does not search the tables.  */
 static uint32_t envelope_skip[EHL_T_COUNT + 1];   /* [EHL_T_COUNT]: unknown */
+_Static_assert (sizeof envelope / sizeof *envelope <= 32 + 1,
+                "one bit of envelope_skip for each envelope entry");
 static pthread_once_t envelope_skip_once = PTHREAD_ONCE_INIT;
 
 static void
