@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "expect-int.h"
+#include "grow.h"
 #include "jsonload.h"
 #include "strbuf.h"
 #include "strmap.h"
@@ -319,17 +320,10 @@ evidence (struct result *r, long item)
 {
   if (item < 0)
     return;
-  if (r->n_ev == r->cap_ev)
+  if (!ehl_grow (&r->ev, &r->cap_ev, r->n_ev, sizeof *r->ev))
     {
-      size_t cap = r->cap_ev ? r->cap_ev * 2 : 8;
-      size_t *grown = realloc (r->ev, cap * sizeof *grown);
-      if (!grown)
-        {
-          r->failed = true;
-          return;
-        }
-      r->ev = grown;
-      r->cap_ev = cap;
+      r->failed = true;
+      return;
     }
   r->ev[r->n_ev++] = (size_t) item;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "id.h"
 #include "strmap.h"
 
@@ -71,25 +72,6 @@ ehl_cases_free (ehl_cases *c)
   free (c);
 }
 
-/* Grow *ARR (of SIZE-byte elements) to hold one more.  */
-static bool
-reserve (void *arr, size_t *cap, size_t n, size_t size)
-{
-  void **p = arr;
-  if (n < *cap)
-    return true;
-  /* Grow by half: a council's cases hold tens of records each, and with
-     tens of thousands of cases the slack of doubling is most of the
-     memory.  */
-  size_t ncap = *cap < 4 ? 4 : *cap + *cap / 2;
-  void *grown = realloc (*p, ncap * size);
-  if (!grown)
-    return false;
-  *p = grown;
-  *cap = ncap;
-  return true;
-}
-
 static struct slot *
 find_slot (struct slot *slots, size_t n_slots, const char *id, size_t hash)
 {
@@ -128,23 +110,6 @@ new_case (const char *id)
   return k;
 }
 
-/* Grow *ARR (of SIZE-byte elements) to hold N.  */
-static bool
-reserve_exactly (void *arr, size_t *cap, size_t n, size_t size)
-{
-  void **p = arr;
-  if (n <= *cap)
-    return true;
-  if (n > SIZE_MAX / size)
-    return false;
-  void *grown = realloc (*p, n * size);
-  if (!grown)
-    return false;
-  *p = grown;
-  *cap = n;
-  return true;
-}
-
 struct ehl_case *
 ehl_cases_case (ehl_cases *c, const char *id)
 {
@@ -161,7 +126,7 @@ ehl_cases_case (ehl_cases *c, const char *id)
       s = find_slot (c->slots, c->n_slots, id, hash);
     }
   struct ehl_case *k;
-  if (!reserve (&c->list, &c->cap, c->n, sizeof *c->list)
+  if (!ehl_grow (&c->list, &c->cap, c->n, sizeof *c->list)
       || !(k = new_case (id)))
     return NULL;
   *s = (struct slot) { hash, k };
@@ -207,7 +172,7 @@ note_removed (struct ehl_case *k, const char *target)
   uint64_t id;
   if (!target || !ehl_id_parse (target, &id))
     return true;
-  if (!reserve (&k->removed, &k->cap_removed, k->n_removed, sizeof id))
+  if (!ehl_grow (&k->removed, &k->cap_removed, k->n_removed, sizeof id))
     return false;
   k->removed[k->n_removed++] = id;
   return true;
@@ -244,7 +209,7 @@ ehl_cases_add (ehl_cases *c, const struct ehl_record *rec, bool keep,
     return false;
   if (!keep)
     return true;
-  if (!reserve (&k->items, &k->cap_items, k->n_items, sizeof *k->items))
+  if (!ehl_grow (&k->items, &k->cap_items, k->n_items, sizeof *k->items))
     return false;
   struct ehl_item *it = &k->items[k->n_items++];
   memset (it, 0, sizeof *it);
@@ -255,6 +220,17 @@ ehl_cases_add (ehl_cases *c, const struct ehl_record *rec, bool keep,
   it->type = (int8_t) rec->type;
   *item = it;
   return true;
+}
+
+/* Move the N elements of SIZE bytes at FROM to the end of TO (N_TO of
+   them, with room for all).  */
+static void
+append (void *to, size_t *n_to, const void *from, size_t *n, size_t size)
+{
+  if (*n)
+    memcpy ((char *) to + *n_to * size, from, *n * size);
+  *n_to += *n;
+  *n = 0;
 }
 
 bool
@@ -272,27 +248,19 @@ ehl_cases_merge (ehl_cases *dst, ehl_cases *src)
         }
       /* Room for exactly what comes: growing by half, item by item,
          would leave up to half of every merged case unused.  */
-      if (!reserve_exactly (&to->items, &to->cap_items,
-                            to->n_items + from->n_items, sizeof *to->items))
+      if (!ehl_reserve (&to->items, &to->cap_items,
+                        to->n_items + from->n_items, sizeof *to->items)
+          || !ehl_reserve (&to->removed, &to->cap_removed,
+                           to->n_removed + from->n_removed,
+                           sizeof *to->removed))
         {
           ok = false;
           break;
         }
-      if (from->n_items)
-        memcpy (to->items + to->n_items, from->items,
-                from->n_items * sizeof *from->items);
-      to->n_items += from->n_items;
-      from->n_items = 0;
-      for (size_t j = 0; ok && j < from->n_removed; j++)
-        {
-          if (!reserve (&to->removed, &to->cap_removed, to->n_removed,
-                        sizeof (uint64_t)))
-            ok = false;
-          else
-            to->removed[to->n_removed++] = from->removed[j];
-        }
-      if (!ok)
-        break;
+      append (to->items, &to->n_items, from->items, &from->n_items,
+              sizeof *to->items);
+      append (to->removed, &to->n_removed, from->removed, &from->n_removed,
+              sizeof *to->removed);
       /* Let go of each case as soon as it has moved, so merging the
          threads' views never holds two copies of everything.  */
       free (from->items);

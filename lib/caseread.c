@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "contract.h"
+#include "grow.h"
 
 bool
 ehl_case_list_add (struct ehl_case_list *l, const char *id, bool *no_memory)
@@ -22,17 +23,10 @@ ehl_case_list_add (struct ehl_case_list *l, const char *id, bool *no_memory)
       *no_memory = true;
       return false;
     }
-  if (l->n == l->cap)
+  if (!ehl_grow (&l->ids, &l->cap, l->n, sizeof *l->ids))
     {
-      size_t cap = l->cap ? l->cap * 2 : 8;
-      const char **grown = realloc (l->ids, cap * sizeof *grown);
-      if (!grown)
-        {
-          *no_memory = true;
-          return false;
-        }
-      l->ids = grown;
-      l->cap = cap;
+      *no_memory = true;
+      return false;
     }
   const char *key = ehl_strmap_put (l->set, id, (void *) l);
   if (!key)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "grow.h"
 #include "record.h"
 #include "wording.h"
 
@@ -123,15 +124,8 @@ ehl_log_add (struct ehl_log *log, enum ehl_part_id p, const char *text,
              size_t len, const char *file, long line)
 {
   struct ehl_log_part *lp = &log->parts[p];
-  if (lp->n == lp->cap)
-    {
-      size_t want = lp->cap ? lp->cap * 2 : 4;
-      struct ehl_log_value *bigger = realloc (lp->v, want * sizeof *bigger);
-      if (!bigger)
-        return false;
-      lp->v = bigger;
-      lp->cap = want;
-    }
+  if (!ehl_grow (&lp->v, &lp->cap, lp->n, sizeof *lp->v))
+    return false;
   char *copy = strndup (text, len);
   if (!copy)
     return false;

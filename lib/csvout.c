@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "jsonload.h"
 #include "strmap.h"
 
@@ -250,15 +251,8 @@ collect_name (void *ctx, const char *name, const char *text)
 {
   (void) text;
   ehl_columns *c = ctx;
-  if (c->npending == c->cap)
-    {
-      size_t cap = c->cap ? 2 * c->cap : 64;
-      char **grown = realloc (c->pending, cap * sizeof *grown);
-      if (!grown)
-        return false;
-      c->pending = grown;
-      c->cap = cap;
-    }
+  if (!ehl_grow (&c->pending, &c->cap, c->npending, sizeof *c->pending))
+    return false;
   return (c->pending[c->npending++] = strdup (name)) != NULL;
 }
 

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 /* One option.  */
 struct fopt
 {
@@ -82,15 +84,8 @@ static bool
 add_option (ehl_fieldopts *fo, size_t *cap, const struct ehl_opt_name *names,
             const struct ehl_field *f, const struct ehl_field *sub)
 {
-  if (fo->n == *cap)
-    {
-      size_t want = *cap ? *cap * 2 : 16;
-      struct fopt *bigger = realloc (fo->opts, want * sizeof *bigger);
-      if (!bigger)
-        return false;
-      fo->opts = bigger;
-      *cap = want;
-    }
+  if (!ehl_grow (&fo->opts, cap, fo->n, sizeof *fo->opts))
+    return false;
   char *dashed = option_name (names, f, sub);
   if (!dashed)
     return false;

@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "date.h"
+#include "grow.h"
 #include "id.h"
 #include "jsonload.h"
 #include "output.h"
@@ -107,21 +108,6 @@ ehl_maker_help (FILE *out, bool with_child)
                    " mode 0600) instead of writing to standard output");
 }
 
-/* ARRAY (N used of *CAP) with room for one more element of SIZE bytes:
-   the array itself, moved or not; NULL if memory ran out (ARRAY is then
-   left as it was).  */
-static void *
-grow (void *array, size_t *cap, size_t n, size_t size)
-{
-  if (n < *cap)
-    return array;
-  size_t want = *cap ? *cap * 2 : 8;
-  void *bigger = realloc (array, want * size);
-  if (bigger)
-    *cap = want;
-  return bigger;
-}
-
 ehl_maker *
 ehl_maker_new (void)
 {
@@ -193,10 +179,9 @@ said_before (ehl_maker *mk, const char *text)
     if (strcmp (mk->said[i], text) == 0)
       return true;
   char *copy = strdup (text);
-  char **said = grow (mk->said, &mk->capsaid, mk->nsaid, sizeof *said);
-  if (said)
-    mk->said = said;            /* moved, even if COPY failed */
-  if (copy && said)
+  bool room = ehl_grow (&mk->said, &mk->capsaid, mk->nsaid,
+                        sizeof *mk->said);
+  if (copy && room)
     mk->said[mk->nsaid++] = copy;
   else
     free (copy);
@@ -255,10 +240,7 @@ add_note (ehl_maker *mk, json_t *rec, enum note_kind kind, const char *path,
   if (!m)
     return;
   char *copy = strdup (path);
-  struct note *notes = grow (m->notes, &m->cap, m->n, sizeof *notes);
-  if (notes)
-    m->notes = notes;           /* moved, even if COPY failed */
-  if (!copy || !notes)
+  if (!copy || !ehl_grow (&m->notes, &m->cap, m->n, sizeof *m->notes))
     {
       free (copy);
       out_of_memory (mk);
@@ -504,10 +486,7 @@ json_t *
 ehl_maker_begin (ehl_maker *mk, enum ehl_type type)
 {
   json_t *rec = json_object ();
-  struct made *recs = grow (mk->recs, &mk->cap, mk->n, sizeof *recs);
-  if (recs)
-    mk->recs = recs;
-  if (!rec || !recs
+  if (!rec || !ehl_grow (&mk->recs, &mk->cap, mk->n, sizeof *mk->recs)
       || json_object_set_new (rec, "type",
                               json_string (ehl_type_name (type))) != 0)
     {

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "grow.h"
 
 /* A file smaller than this is not worth cutting up.  */
 enum { MIN_SPLIT_BYTES = 1 << 20, CHUNKS_PER_JOB = 4 };
@@ -53,15 +54,8 @@ ehl_cpu_count (void)
 static struct chunk *
 add_chunk (struct plan *p)
 {
-  if (p->n == p->cap)
-    {
-      size_t cap = p->cap ? p->cap * 2 : 16;
-      struct chunk *grown = realloc (p->chunks, cap * sizeof *grown);
-      if (!grown)
-        return NULL;
-      p->chunks = grown;
-      p->cap = cap;
-    }
+  if (!ehl_grow (&p->chunks, &p->cap, p->n, sizeof *p->chunks))
+    return NULL;
   struct chunk *c = &p->chunks[p->n++];
   memset (c, 0, sizeof *c);
   c->end = -1;

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 struct slot
 {
   char *key;
@@ -140,15 +142,8 @@ ehl_intern (struct ehl_intern *t, const char *s)
     return n;
   if (!t->index && !(t->index = ehl_strmap_new ()))
     return 0;
-  if (t->n == t->cap)
-    {
-      size_t cap = t->cap ? t->cap * 2 : 64;
-      const char **grown = realloc (t->text, cap * sizeof *grown);
-      if (!grown)
-        return 0;
-      t->text = grown;
-      t->cap = cap;
-    }
+  if (!ehl_grow (&t->text, &t->cap, t->n, sizeof *t->text))
+    return 0;
   const char *copy = ehl_strmap_put (t->index, s,
                                      (void *) (uintptr_t) (t->n + 1));
   if (!copy)
