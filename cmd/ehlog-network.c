@@ -495,11 +495,8 @@ fill_item (struct ehl_item *item, const struct ehl_record *rec, void *ctx)
   if (!(item->json = json_object ()))
     return false;
   for (const char *const *f = meeting_fields; *f; f++)
-    {
-      json_t *v = json_object_get (r, *f);
-      if (v && json_object_set_new (item->json, *f, ehl_json_keep (v)) != 0)
-        return false;
-    }
+    if (!ehl_json_keep_member (item->json, r, *f))
+      return false;
   return true;
 }
 
@@ -778,11 +775,8 @@ static bool
 copy_fields (json_t *o, const struct ehl_item *it)
 {
   for (const char *const *f = meeting_fields; *f; f++)
-    {
-      json_t *v = json_object_get (it->json, *f);
-      if (v && json_object_set (o, *f, v) != 0)
-        return false;
-    }
+    if (!ehl_json_keep_member (o, it->json, *f))
+      return false;
   return true;
 }
 

@@ -65,13 +65,6 @@ ehl_audit_free (ehl_audit *a)
   free (a);
 }
 
-static bool
-keep_member (json_t *kept, json_t *rec, const char *key)
-{
-  json_t *v = key ? json_object_get (rec, key) : NULL;
-  return !v || json_object_set_new (kept, key, ehl_json_keep (v)) == 0;
-}
-
 /* The part of REC (of TYPE) that late work needs, or NULL if none.  */
 static json_t *
 trimmed (const ehl_audit *a, int type, json_t *rec, bool *ok)
@@ -88,8 +81,8 @@ trimmed (const ehl_audit *a, int type, json_t *rec, bool *ok)
       return NULL;
     }
   for (size_t i = 0; i < k->n; i++)
-    *ok &= keep_member (kept, rec, k->keys[i]);
-  *ok &= keep_member (kept, rec, group);
+    *ok &= ehl_json_keep_member (kept, rec, k->keys[i]);
+  *ok &= ehl_json_keep_member (kept, rec, group);
   return kept;
 }
 

@@ -424,6 +424,13 @@ ehl_json_keep (json_t *v)
 }
 
 bool
+ehl_json_keep_member (json_t *into, json_t *rec, const char *key)
+{
+  json_t *v = key ? json_object_get (rec, key) : NULL;
+  return !v || json_object_set_new (into, key, ehl_json_keep (v)) == 0;
+}
+
+bool
 ehl_json_out_of_memory (const json_error_t *err)
 {
   return json_error_code (err) == json_error_out_of_memory;

@@ -47,6 +47,10 @@ char *ehl_json_dumps (const json_t *v, size_t flags);
    NULL or memory ran out.  */
 json_t *ehl_json_keep (json_t *v);
 
+/* Copy member KEY of REC, if it has one, into object INTO (with
+   ehl_json_keep).  False if memory ran out.  */
+bool ehl_json_keep_member (json_t *into, json_t *rec, const char *key);
+
 /* Did the decode that filled ERR fail for want of memory?  */
 bool ehl_json_out_of_memory (const json_error_t *err);
 
