@@ -587,17 +587,15 @@ static json_t *ordered_object (json_t *obj, const struct ehl_field *fields,
                                const struct ehl_field *envelope,
                                bool id_slot);
 
+/* OUT, the members of FROM put in order so far (OK: all went in), with
+   FROM's other members after them in their own order; NULL (OUT freed)
+   if memory ran out.  */
 static json_t *
-ordered_domains (json_t *map)
+with_the_rest (json_t *out, json_t *from, bool ok)
 {
-  json_t *out = json_object ();
-  bool ok = out != NULL;
   const char *key;
   json_t *v;
-  for (const char *const *d = ehl_domains; ok && *d; d++)
-    if ((v = json_object_get (map, *d)))
-      ok = json_object_set (out, *d, v) == 0;
-  json_object_foreach (map, key, v)
+  json_object_foreach (from, key, v)
     if (ok && !json_object_get (out, key))
       ok = json_object_set (out, key, v) == 0;
   if (!ok)
@@ -606,6 +604,18 @@ ordered_domains (json_t *map)
       return NULL;
     }
   return out;
+}
+
+static json_t *
+ordered_domains (json_t *map)
+{
+  json_t *out = json_object ();
+  bool ok = out != NULL;
+  json_t *v;
+  for (const char *const *d = ehl_domains; ok && *d; d++)
+    if ((v = json_object_get (map, *d)))
+      ok = json_object_set (out, *d, v) == 0;
+  return with_the_rest (out, map, ok);
 }
 
 /* V, the value of field F, with its members in order (a new ref).  */
@@ -640,7 +650,6 @@ ordered_object (json_t *obj, const struct ehl_field *fields,
 {
   json_t *out = json_object ();
   bool ok = out != NULL;
-  const char *key;
   json_t *v;
 
   for (const struct ehl_field *f = envelope; ok && f && f->name; f++)
@@ -655,15 +664,7 @@ ordered_object (json_t *obj, const struct ehl_field *fields,
   for (const struct ehl_field *f = fields; ok && f && f->name; f++)
     if ((v = json_object_get (obj, f->name)))
       ok = json_object_set_new (out, f->name, ordered_value (v, f)) == 0;
-  json_object_foreach (obj, key, v)
-    if (ok && !json_object_get (out, key))
-      ok = json_object_set (out, key, v) == 0;
-  if (!ok)
-    {
-      json_decref (out);
-      return NULL;
-    }
-  return out;
+  return with_the_rest (out, obj, ok);
 }
 
 json_t *
