@@ -23,6 +23,11 @@ struct ehl_audit
   size_t bits_cap;
   ehl_strmap *names;            /* network member name -> the one kept
                                    copy that all its items share */
+  struct ehl_record ahead[EHL_FETCH_STEPS];     /* records held back
+                                   (oldest first) while their case is
+                                   fetched into the cache */
+  size_t ahead_hash[EHL_FETCH_STEPS];
+  size_t n_ahead;
 };
 
 ehl_audit *
@@ -57,6 +62,8 @@ ehl_audit_free (ehl_audit *a)
 {
   if (!a)
     return;
+  for (size_t i = 0; i < a->n_ahead; i++)
+    json_decref (a->ahead[i].json);
   ehl_cases_free (a->cases);
   free (a->bits);
   if (a->names)
@@ -190,8 +197,8 @@ shared_name (ehl_audit *a, json_t *name)
   return json_incref (copy);
 }
 
-bool
-ehl_audit_add (ehl_audit *a, const struct ehl_record *rec)
+static bool
+add_now (ehl_audit *a, const struct ehl_record *rec)
 {
   const ehl_expect_set *set = a->set;
   int type = rec->type;
@@ -226,10 +233,60 @@ ehl_audit_add (ehl_audit *a, const struct ehl_record *rec)
   return ok;
 }
 
+/* Add the oldest record held back.  */
+static bool
+add_oldest (ehl_audit *a)
+{
+  struct ehl_record rec = a->ahead[0];
+  a->n_ahead--;
+  memmove (a->ahead, a->ahead + 1, a->n_ahead * sizeof *a->ahead);
+  memmove (a->ahead_hash, a->ahead_hash + 1,
+           a->n_ahead * sizeof *a->ahead_hash);
+  bool ok = add_now (a, &rec);
+  json_decref (rec.json);
+  return ok;
+}
+
+/* Records come in any order, so each one's case is far from the last
+   one's in memory, and reaching it takes three cache misses in a row
+   (index slot, case, the case's next item) that stall the thread.
+   Instead, a record is held back while three more are read: at each,
+   its case is fetched one step further (casefile.h), and when it is
+   added all three are in the cache.  */
+bool
+ehl_audit_add (ehl_audit *a, const struct ehl_record *rec)
+{
+  bool ok = true;
+  if (a->n_ahead == EHL_FETCH_STEPS)
+    ok = add_oldest (a);
+  const char *case_id = ehl_record_case (rec->json);
+  struct ehl_record *held = &a->ahead[a->n_ahead];
+  *held = *rec;
+  held->file = NULL;            /* the reader may be gone when it is added */
+  json_incref (held->json);
+  a->ahead_hash[a->n_ahead++] = case_id ? ehl_hash_string (case_id) : 0;
+  /* The newest record's first step, the one before's second, ...  */
+  for (size_t i = 0; i < a->n_ahead; i++)
+    ehl_cases_prefetch (a->cases, a->ahead_hash[a->n_ahead - 1 - i],
+                        (enum ehl_fetch) i);
+  return ok;
+}
+
+/* Add every record still held back.  */
+static bool
+flush (ehl_audit *a)
+{
+  bool ok = true;
+  while (a->n_ahead)
+    ok &= add_oldest (a);
+  return ok;
+}
+
 bool
 ehl_audit_merge (ehl_audit *dst, ehl_audit *src)
 {
-  bool ok = ehl_cases_merge (dst->cases, src->cases);
+  bool ok = flush (dst) & flush (src);
+  ok &= ehl_cases_merge (dst->cases, src->cases);
   src->cases = NULL;
   ehl_audit_free (src);
   return ok;
@@ -240,6 +297,8 @@ ehl_audit_resolve (ehl_audit *a)
 {
   const struct ehl_member_ops compact = { compact_name, compact_fold,
                                           (void *) a->set };
+  if (!flush (a))
+    return false;
   return a->set->net_compact ? ehl_cases_resolve_with (a->cases, &compact)
          : ehl_cases_resolve (a->cases);
 }

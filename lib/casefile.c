@@ -11,6 +11,12 @@
 #include "id.h"
 #include "strmap.h"
 
+#if defined __GNUC__ || defined __clang__
+# define PREFETCH(p, write) __builtin_prefetch (p, write)
+#else
+# define PREFETCH(p, write) ((void) (p))
+#endif
+
 /* The index from case identifier to case: open addressing on the
    identifier's hash, kept in the slot so that a probe reads the case (whose
    identifier is stored inside it, and which the caller needs next anyway)
@@ -108,6 +114,39 @@ new_case (const char *id)
   if (k)
     k->id = memcpy (k + 1, id, len + 1);
   return k;
+}
+
+/* The case in the first slot with HASH, or NULL: comparing the
+   identifier would read the case, the very load being brought forward,
+   and a wrong guess costs nothing but a wasted fetch.  */
+static const struct ehl_case *
+guess_case (const ehl_cases *c, size_t hash)
+{
+  size_t mask = c->n_slots - 1;
+  for (size_t i = hash & mask; c->slots[i].k; i = (i + 1) & mask)
+    if (c->slots[i].hash == hash)
+      return c->slots[i].k;
+  return NULL;
+}
+
+void
+ehl_cases_prefetch (const ehl_cases *c, size_t hash, enum ehl_fetch step)
+{
+  if (step == EHL_FETCH_SLOT)
+    {
+      PREFETCH (&c->slots[hash & (c->n_slots - 1)], 0);
+      return;
+    }
+  const struct ehl_case *k = guess_case (c, hash);
+  if (!k)
+    return;
+  if (step == EHL_FETCH_CASE)
+    {
+      PREFETCH (k, 0);
+      PREFETCH ((const char *) k + sizeof *k, 0);   /* the identifier */
+    }
+  else if (k->n_items < k->cap_items)
+    PREFETCH (&k->items[k->n_items], 1);
 }
 
 struct ehl_case *

@@ -53,6 +53,21 @@ ehl_cases *ehl_cases_new (ehl_day as_of, char *const *files, int nfiles);
 bool ehl_cases_add (ehl_cases *c, const struct ehl_record *rec, bool keep,
                     struct ehl_item **item);
 
+/* Fetching a case into the cache in steps, ahead of ehl_cases_add, for
+   a caller that holds each record back while it reads the next ones: a
+   lookup that misses the caches stalls longer than decoding a field.
+   Each step needs the one before it to have arrived.  HASH is
+   ehl_hash_string of the case identifier.  Hints only: nothing changes,
+   and a case not yet in the index is skipped.  */
+enum ehl_fetch
+{
+  EHL_FETCH_SLOT,               /* its index slot */
+  EHL_FETCH_CASE,               /* the case */
+  EHL_FETCH_ITEM,               /* where its next item goes */
+  EHL_FETCH_STEPS
+};
+void ehl_cases_prefetch (const ehl_cases *c, size_t hash, enum ehl_fetch step);
+
 /* The case named ID, created if new (NULL if memory ran out).  */
 struct ehl_case *ehl_cases_case (ehl_cases *c, const char *id);
 
