@@ -60,7 +60,7 @@ usage (int status)
          "                           opened it)\n"
          "  -o, --output=FILE        write the report to FILE (replaced whole,\n"
          "                           only once it is complete)\n"
-         "  -j, --jobs=N             read with N threads (default: one per\n"
+         "  -j, --jobs=N             work with N threads (default: one per\n"
          "                           processor); the report is the same\n",
          stdout);
   ehl_print_help_tail ();
@@ -257,7 +257,7 @@ read_records (const struct options *o, const ehl_expect_set *set,
       ok = ehl_audit_merge (jobs[0].audit, jobs[i].audit);
       jobs[i].audit = NULL;     /* merged, and freed by the merge */
     }
-  ok = ok && ehl_audit_resolve (jobs[0].audit);
+  ok = ok && ehl_audit_resolve (jobs[0].audit, (int) n);
   ehl_audit *a = NULL;
   if (ok)
     {
@@ -343,6 +343,7 @@ main (int argc, char **argv)
     ehl_warn ("memory exhausted");
   free (default_path);
   o.report.date = o.as_of != EHL_NO_DAY ? o.as_of : ehl_date_today ();
+  o.report.jobs = (int) o.jobs;
   struct ehl_audit_opts ao = { o.as_of, argv + optind, argc - optind, o.names,
                                o.report.group_field };
   struct ehl_read_stats st = { 0 };

@@ -19,8 +19,6 @@ struct ehl_audit
   struct ehl_audit_opts opts;
   ehl_cases *cases;
   uint32_t keep_types;          /* types whose every record is kept */
-  uint64_t *bits;               /* per case: item x selector results */
-  size_t bits_cap;
   ehl_strmap *names;            /* network member name -> the one kept
                                    copy that all its items share */
   struct ehl_record ahead[EHL_FETCH_STEPS];     /* records held back
@@ -65,7 +63,6 @@ ehl_audit_free (ehl_audit *a)
   for (size_t i = 0; i < a->n_ahead; i++)
     json_decref (a->ahead[i].json);
   ehl_cases_free (a->cases);
-  free (a->bits);
   if (a->names)
     ehl_strmap_each (a->names, release_name, NULL);
   ehl_strmap_free (a->names);
@@ -293,20 +290,27 @@ ehl_audit_merge (ehl_audit *dst, ehl_audit *src)
 }
 
 bool
-ehl_audit_resolve (ehl_audit *a)
+ehl_audit_resolve (ehl_audit *a, int jobs)
 {
   const struct ehl_member_ops compact = { compact_name, compact_fold,
                                           (void *) a->set };
   if (!flush (a))
     return false;
-  return a->set->net_compact ? ehl_cases_resolve_with (a->cases, &compact)
-         : ehl_cases_resolve (a->cases);
+  return ehl_cases_resolve_with (a->cases, a->set->net_compact ? &compact
+                                 : NULL, jobs);
 }
 
 size_t
 ehl_audit_case_count (const ehl_audit *a)
 {
   return ehl_cases_count (a->cases);
+}
+
+const char *
+ehl_audit_case_id (const ehl_audit *a, size_t i)
+{
+  const struct ehl_case *k = ehl_cases_at (a->cases, i);
+  return k ? k->id : NULL;
 }
 
 const char *
@@ -330,7 +334,7 @@ struct result
 
 struct ctx
 {
-  ehl_audit *a;
+  const ehl_audit *a;
   const struct ehl_case *k;
   const uint64_t *bits;
   size_t words;                 /* per item */
@@ -846,27 +850,22 @@ eval_check (const struct ctx *c, const struct ehl_check *ck, struct result *r)
 
 /* ---- the case ---- */
 
-/* Fill A->bits with every item's selector results: the bits kept at read
-   time, and the late selectors tested now on the kept fields.  */
+/* Fill RES->bits with every item's selector results: the bits kept at
+   read time, and the late selectors tested now on the kept fields.  */
 static bool
-case_bits (ehl_audit *a, const struct ehl_case *k, size_t words)
+case_bits (const ehl_audit *a, const struct ehl_case *k, size_t words,
+           struct ehl_case_result *res)
 {
   size_t need = k->n_items * words;
-  if (need > a->bits_cap)
-    {
-      uint64_t *grown = realloc (a->bits, need * sizeof *grown);
-      if (!grown)
-        return false;
-      a->bits = grown;
-      a->bits_cap = need;
-    }
+  if (!ehl_reserve (&res->bits, &res->bits_cap, need, sizeof *res->bits))
+    return false;
   if (need)
-    memset (a->bits, 0, need * sizeof *a->bits);
+    memset (res->bits, 0, need * sizeof *res->bits);
   const ehl_expect_set *set = a->set;
   for (size_t i = 0; i < k->n_items; i++)
     {
       const struct ehl_item *it = &k->items[i];
-      uint64_t *row = a->bits + i * words;
+      uint64_t *row = res->bits + i * words;
       bool compact = is_compact_member (set, it);
       row[0] = it->type == EHL_T_NETWORK ? 0 : it->mask;
       if (it->type < 0 || !it->json)
@@ -941,6 +940,7 @@ ehl_case_result_free (struct ehl_case_result *res)
 {
   clear_findings (res);
   free (res->findings);
+  free (res->bits);
   memset (res, 0, sizeof *res);
 }
 
@@ -969,13 +969,13 @@ judge (const struct ctx *c, const struct ehl_expectation *e,
 }
 
 bool
-ehl_audit_eval (ehl_audit *a, size_t i, enum ehl_reasons reasons,
+ehl_audit_eval (const ehl_audit *a, size_t i, enum ehl_reasons reasons,
                 struct ehl_case_result *res)
 {
   const ehl_expect_set *set = a->set;
   const struct ehl_case *k = ehl_cases_at (a->cases, i);
   size_t words = (set->n_sels + 63) / 64;
-  if (!k || !case_bits (a, k, words ? words : 1))
+  if (!k || !case_bits (a, k, words ? words : 1, res))
     return false;
   clear_findings (res);
   if (res->n != set->n_exps)
@@ -990,7 +990,7 @@ ehl_audit_eval (ehl_audit *a, size_t i, enum ehl_reasons reasons,
     }
   res->case_id = k->id;
   res->group = case_group (a, k);
-  struct ctx c = { a, k, a->bits, words ? words : 1,
+  struct ctx c = { a, k, res->bits, words ? words : 1,
                    reasons == EHL_REASONS_ALL };
   struct ctx why = c;
   why.reasons = true;

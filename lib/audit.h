@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "casefile.h"
 #include "expect.h"
@@ -42,10 +43,14 @@ bool ehl_audit_add (ehl_audit *a, const struct ehl_record *rec);
 bool ehl_audit_merge (ehl_audit *dst, ehl_audit *src);
 
 /* After the last record: apply corrections, merge network members, sort
-   the cases by identifier.  False if memory ran out.  */
-bool ehl_audit_resolve (ehl_audit *a);
+   the cases by identifier, with up to JOBS threads.  False if memory
+   ran out.  */
+bool ehl_audit_resolve (ehl_audit *a, int jobs);
 
 size_t ehl_audit_case_count (const ehl_audit *a);
+
+/* The identifier of case number I (cases sorted by identifier).  */
+const char *ehl_audit_case_id (const ehl_audit *a, size_t i);
 
 enum ehl_verdict { EHL_NA, EHL_MET, EHL_NOT_MET };
 
@@ -74,6 +79,8 @@ struct ehl_case_result
                                    grouping) */
   struct ehl_finding *findings; /* one per expectation, in file order */
   size_t n;
+  uint64_t *bits;               /* scratch: the items' selector results */
+  size_t bits_cap;
 };
 
 /* Which findings get a reason and evidence.  */
@@ -85,8 +92,10 @@ enum ehl_reasons
 };
 
 /* Evaluate case number I (cases sorted by identifier) into RES, which
-   may be reused from call to call.  False if memory ran out.  */
-bool ehl_audit_eval (ehl_audit *a, size_t i, enum ehl_reasons reasons,
+   starts zeroed and may be reused from call to call.  Threads may
+   evaluate cases of one resolved audit at once, each with its own RES.
+   False if memory ran out.  */
+bool ehl_audit_eval (const ehl_audit *a, size_t i, enum ehl_reasons reasons,
                      struct ehl_case_result *res);
 void ehl_case_result_free (struct ehl_case_result *res);
 

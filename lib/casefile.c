@@ -9,6 +9,7 @@
 
 #include "grow.h"
 #include "id.h"
+#include "parallel.h"
 #include "strmap.h"
 
 #if defined __GNUC__ || defined __clang__
@@ -442,21 +443,38 @@ merge_network (struct ehl_case *k, const struct ehl_member_ops *ops)
 bool
 ehl_cases_resolve (ehl_cases *c)
 {
-  return ehl_cases_resolve_with (c, &json_member_ops);
+  return ehl_cases_resolve_with (c, NULL, 1);
 }
 
-bool
-ehl_cases_resolve_with (ehl_cases *c, const struct ehl_member_ops *ops)
+struct resolving
 {
+  ehl_cases *c;
+  const struct ehl_member_ops *ops;
+};
+
+static bool
+resolve_cases (void *ctx, size_t begin, size_t end, int part)
+{
+  const struct resolving *r = ctx;
   bool ok = true;
-  for (size_t i = 0; i < c->n; i++)
+  (void) part;
+  for (size_t i = begin; i < end; i++)
     {
-      struct ehl_case *k = c->list[i];
+      struct ehl_case *k = r->c->list[i];
       drop_removed (k);
       if (k->n_items)           /* items may be NULL: qsort wants a pointer */
         qsort (k->items, k->n_items, sizeof *k->items, cmp_items);
-      ok &= merge_network (k, ops);
+      ok &= merge_network (k, r->ops);
     }
+  return ok;
+}
+
+bool
+ehl_cases_resolve_with (ehl_cases *c, const struct ehl_member_ops *ops,
+                        int jobs)
+{
+  struct resolving r = { c, ops ? ops : &json_member_ops };
+  bool ok = ehl_parallel_ranges (c->n, jobs, resolve_cases, &r);
   if (c->n)
     qsort (c->list, c->n, sizeof *c->list, cmp_cases);
   return ok;

@@ -93,9 +93,12 @@ struct ehl_member_ops
   void *ctx;
 };
 
-/* ehl_cases_resolve with the caller's member operations (the default
-   ones read and merge item->json as a record).  */
-bool ehl_cases_resolve_with (ehl_cases *c, const struct ehl_member_ops *ops);
+/* ehl_cases_resolve with the caller's member operations (NULL: the
+   default ones, which read and merge item->json as a record), and with
+   up to JOBS threads, each resolving a share of the cases: OPS is then
+   called from several threads at once.  */
+bool ehl_cases_resolve_with (ehl_cases *c, const struct ehl_member_ops *ops,
+                             int jobs);
 
 size_t ehl_cases_count (const ehl_cases *c);
 struct ehl_case *ehl_cases_at (const ehl_cases *c, size_t i);

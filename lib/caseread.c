@@ -162,8 +162,7 @@ ehl_caseread (char *const *files, int nfiles, const struct ehl_caseread *how,
       ok = take_record (cases, &rec, how);
       json_decref (rec.json);
     }
-  ok = ok && (how->members ? ehl_cases_resolve_with (cases, how->members)
-              : ehl_cases_resolve (cases));
+  ok = ok && ehl_cases_resolve_with (cases, how->members, 1);
   if (r)
     {
       const struct ehl_read_stats *st = ehl_reader_stats (r);

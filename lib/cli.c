@@ -180,6 +180,19 @@ ehl_stdout_failed (void)
   return pipe_closed || ferror (stdout);
 }
 
+/* Why the first ehl_fwrite to fail failed (0: none did).  */
+static int write_errno;
+
+bool
+ehl_fwrite (const void *buf, size_t len, FILE *out)
+{
+  if (len == 0 || fwrite (buf, 1, len, out) == len)
+    return true;
+  if (!write_errno)
+    write_errno = errno;
+  return false;
+}
+
 int
 ehl_finish (int status)
 {
@@ -192,9 +205,13 @@ ehl_finish (int status)
         ehl_warn ("memory exhausted");
       status = EHL_EXIT_TROUBLE;
     }
-  if (close_stream (stdout) != 0 && !pipe_closed && errno != EPIPE)
+  if (close_stream (stdout) == 0)
+    return status;
+  /* A stream that failed before, with nothing left to flush, closes
+     with errno 0: the reason is the first failed write's.  */
+  int err = errno ? errno : write_errno;
+  if (!pipe_closed && err != EPIPE)
     {
-      int err = errno;
       if (err)
         ehl_warn ("write error: %s", strerror (err));
       else

@@ -52,6 +52,13 @@ bool ehl_help_or_version (int c, void (*usage) (int status));
    report bugs / read more.  */
 void ehl_print_help_tail (void);
 
+/* fwrite LEN bytes of BUF to OUT; false if they were not all written.
+   The first failure's errno is kept for ehl_finish: a stream written in
+   big pieces that bypass its buffer can fail with nothing left to flush
+   at the end, and then closes with no reason to give.  For the main
+   thread only.  */
+bool ehl_fwrite (const void *buf, size_t len, FILE *out);
+
 /* Flush and close standard output, report a write error, and return the
    program's final status: STATUS, or EHL_EXIT_TROUBLE if output failed.
    A reader that closed the pipe early (EPIPE) is not an error.  Call as

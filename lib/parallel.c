@@ -268,3 +268,60 @@ ehl_read_parallel (char *const *files, int nfiles, unsigned mode, int jobs,
   free (w);
   return ok;
 }
+
+/* ---- parts of an index range ---- */
+
+struct range_job
+{
+  ehl_range_fn *fn;
+  void *ctx;
+  size_t begin, end;
+  int part;
+  bool ok;
+  bool started;                 /* in a thread of its own */
+  pthread_t thread;
+};
+
+static void *
+run_range (void *arg)
+{
+  struct range_job *j = arg;
+  j->ok = j->fn (j->ctx, j->begin, j->end, j->part);
+  return NULL;
+}
+
+bool
+ehl_parallel_ranges (size_t n, int jobs, ehl_range_fn *fn, void *ctx)
+{
+  if (jobs < 1 || n < 2)
+    jobs = 1;
+  else if ((size_t) jobs > n)
+    jobs = (int) n;
+  struct range_job *j = jobs > 1 ? calloc ((size_t) jobs, sizeof *j) : NULL;
+  if (!j)
+    return fn (ctx, 0, n, 0);
+  for (int i = 0; i < jobs; i++)
+    {
+      j[i] = (struct range_job) { .fn = fn, .ctx = ctx,
+                                  .begin = n / (size_t) jobs * (size_t) i,
+                                  .end = n / (size_t) jobs * (size_t) (i + 1),
+                                  .part = i };
+      if (i == jobs - 1)
+        j[i].end = n;           /* the rest of the division */
+      if (i > 0)
+        j[i].started = pthread_create (&j[i].thread, NULL, run_range,
+                                       &j[i]) == 0;
+    }
+  run_range (&j[0]);
+  bool ok = j[0].ok;
+  for (int i = 1; i < jobs; i++)
+    {
+      if (j[i].started)
+        pthread_join (j[i].thread, NULL);
+      else
+        run_range (&j[i]);
+      ok &= j[i].ok;
+    }
+  free (j);
+  return ok;
+}

@@ -6,6 +6,7 @@
 #define EHLOG_PARALLEL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "record.h"
 
@@ -25,6 +26,16 @@ typedef bool ehl_consume_fn (void *state, struct ehl_record *rec);
 bool ehl_read_parallel (char *const *files, int nfiles, unsigned mode,
                         int jobs, void *const *states, ehl_consume_fn *fn,
                         struct ehl_read_stats *stats);
+
+/* Work on the indices [0, N) in up to JOBS threads: FN (CTX, BEGIN, END,
+   PART) is called once for each of up to JOBS contiguous parts, PART
+   counting from 0, each in its own thread (part 0 in the calling one).
+   Parts are in index order, so a caller that needs its output in order
+   can keep each part's aside and join them by PART.  A thread that
+   cannot be started only means its part is run by the calling thread.
+   False if any FN returned false.  */
+typedef bool ehl_range_fn (void *ctx, size_t begin, size_t end, int part);
+bool ehl_parallel_ranges (size_t n, int jobs, ehl_range_fn *fn, void *ctx);
 
 /* The number of online processors (at least 1).  */
 int ehl_cpu_count (void);

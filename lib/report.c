@@ -1,6 +1,7 @@
 /* report.c - the audit's four output formats.  A first pass evaluates
    every case for its verdicts only (the summary, and which cases fall
-   short); the format then walks the cases again for what it shows.  */
+   short); the format then walks the cases again for what it shows.  Both
+   passes share the cases out between threads (ehl_report_opts.jobs).  */
 #include <config.h>
 
 #include "report.h"
@@ -8,8 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "id.h"
 #include "output.h"
+#include "parallel.h"
 #include "strbuf.h"
 #include "strmap.h"
 
@@ -37,7 +40,7 @@ struct report
   const ehl_expect_set *set;
   const struct ehl_report_opts *o;
   struct summary sum;
-  struct ehl_case_result res;
+  struct ehl_case_result res;   /* the case being written */
   char date[11];
 };
 
@@ -116,6 +119,34 @@ count_verdicts (struct report *r)
   return true;
 }
 
+/* The verdicts of cases [BEGIN, END), and (grouping) their groups.  */
+struct judging
+{
+  struct report *r;
+  char **case_group;
+};
+
+static bool
+judge_cases (void *ctx, size_t begin, size_t end, int part)
+{
+  const struct judging *j = ctx;
+  struct summary *s = &j->r->sum;
+  struct ehl_case_result res = { 0 };
+  bool ok = true;
+  (void) part;
+  for (size_t i = begin; ok && i < end; i++)
+    {
+      ok = ehl_audit_eval (j->r->a, i, EHL_REASONS_NONE, &res);
+      for (size_t e = 0; ok && e < s->n_exps; e++)
+        s->verdicts[i * s->n_exps + e] = (unsigned char) res.findings[e].verdict;
+      if (ok && j->r->o->group_field)
+        ok = (j->case_group[i] = strdup (*res.group ? res.group
+                                         : "(none)")) != NULL;
+    }
+  ehl_case_result_free (&res);
+  return ok;
+}
+
 /* The first pass: every case's verdicts, and the counts.  */
 static bool
 summarise (struct report *r)
@@ -126,16 +157,9 @@ summarise (struct report *r)
   s->verdicts = malloc (s->n_cases * s->n_exps + 1);
   s->group_of = calloc (s->n_cases + 1, sizeof *s->group_of);
   char **case_group = calloc (s->n_cases + 1, sizeof *case_group);
-  bool ok = s->verdicts && s->group_of && case_group;
-  for (size_t i = 0; ok && i < s->n_cases; i++)
-    {
-      ok = ehl_audit_eval (r->a, i, EHL_REASONS_NONE, &r->res);
-      for (size_t e = 0; ok && e < s->n_exps; e++)
-        s->verdicts[i * s->n_exps + e] = (unsigned char) r->res.findings[e].verdict;
-      if (ok && r->o->group_field)
-        ok = (case_group[i] = strdup (*r->res.group ? r->res.group
-                                      : "(none)")) != NULL;
-    }
+  struct judging j = { r, case_group };
+  bool ok = s->verdicts && s->group_of && case_group
+            && ehl_parallel_ranges (s->n_cases, r->o->jobs, judge_cases, &j);
   if (ok && r->o->group_field)
     ok = number_groups (r, case_group);
   for (size_t i = 0; case_group && i < s->n_cases; i++)
@@ -157,6 +181,83 @@ static unsigned
 percent (size_t met, size_t applicable)
 {
   return (unsigned) ((met * 100 + applicable / 2) / applicable);
+}
+
+/* ---- the cases, in order, formatted by several threads ---- */
+
+/* Write case I's part of the report to R->out (nothing, if it has
+   none), evaluating it into R->res if it needs to.  */
+typedef bool case_writer (struct report *r, size_t i);
+
+/* Cases per round: a round's output is held in memory until it is
+   written, and a case's NDJSON (reasons for every expectation) runs to
+   ten kilobytes or so.  */
+enum { ROUND = 256 };
+
+struct part
+{
+  char *buf;
+  size_t len;
+};
+
+struct round
+{
+  struct report *r;
+  case_writer *fn;
+  size_t first;                 /* the round's first case */
+  struct part *parts;
+};
+
+static bool
+format_part (void *ctx, size_t begin, size_t end, int part)
+{
+  const struct round *rd = ctx;
+  struct part *p = &rd->parts[part];
+  struct report mine = *rd->r;
+  memset (&mine.res, 0, sizeof mine.res);
+  if (!(mine.out = open_memstream (&p->buf, &p->len)))
+    return false;
+  bool ok = true;
+  for (size_t i = begin; ok && i < end; i++)
+    ok = rd->fn (&mine, rd->first + i);
+  ok &= !ferror (mine.out);
+  ok &= fclose (mine.out) == 0;
+  ehl_case_result_free (&mine.res);
+  return ok;
+}
+
+/* Every case through FN.  With jobs, a round of cases at a time is cut
+   into parts that threads format into buffers of their own, written out
+   in case order: the same bytes as one thread writing straight out.  */
+static bool
+write_cases (struct report *r, case_writer *fn)
+{
+  size_t n = r->sum.n_cases;
+  int jobs = r->o->jobs;
+  if (jobs <= 1)
+    {
+      for (size_t i = 0; i < n; i++)
+        if (!fn (r, i))
+          return false;
+      return true;
+    }
+  struct part *parts = calloc ((size_t) jobs, sizeof *parts);
+  bool ok = parts != NULL;
+  for (size_t first = 0; ok && first < n; first += ROUND)
+    {
+      struct round rd = { r, fn, first, parts };
+      ok = ehl_parallel_ranges (n - first < ROUND ? n - first : ROUND, jobs,
+                                format_part, &rd);
+      for (int p = 0; p < jobs; p++)
+        {
+          if (ok)
+            ok = ehl_fwrite (parts[p].buf, parts[p].len, r->out);
+          free (parts[p].buf);
+          parts[p] = (struct part) { NULL, 0 };
+        }
+    }
+  free (parts);
+  return ok;
 }
 
 /* ---- text ---- */
@@ -288,6 +389,8 @@ text_evidence (FILE *out, const struct ehl_finding *f)
 static bool
 text_case (struct report *r, size_t i)
 {
+  if (!case_falls_short (&r->sum, i))
+    return true;
   if (!ehl_audit_eval (r->a, i, EHL_REASONS_SHORTFALLS, &r->res))
     return false;
   size_t failed = 0, applicable = 0;
@@ -338,10 +441,7 @@ write_text (struct report *r)
   else
     fprintf (r->out, "\n%zu case%s fall%s short:\n", short_cases,
              short_cases == 1 ? "" : "s", short_cases == 1 ? "s" : "");
-  for (size_t i = 0; i < r->sum.n_cases; i++)
-    if (case_falls_short (&r->sum, i) && !text_case (r, i))
-      return false;
-  return true;
+  return write_cases (r, text_case);
 }
 
 /* ---- NDJSON ---- */
@@ -451,10 +551,7 @@ write_ndjson (struct report *r)
 {
   if (r->o->summary_only)
     return ndjson_summary (r);
-  for (size_t i = 0; i < r->sum.n_cases; i++)
-    if (!ndjson_case (r, i))
-      return false;
-  return true;
+  return write_cases (r, ndjson_case);
 }
 
 /* ---- CSV ---- */
@@ -494,6 +591,24 @@ csv_summary (struct report *r)
   return true;
 }
 
+/* The case's row: its verdicts, known since the first pass.  */
+static bool
+csv_case (struct report *r, size_t i)
+{
+  size_t n = r->sum.n_exps, lead = r->o->group_field ? 2 : 1;
+  const char **row = calloc (n + lead, sizeof *row);
+  if (!row)
+    return false;
+  row[0] = ehl_audit_case_id (r->a, i);
+  if (lead == 2)
+    row[1] = r->sum.groups[r->sum.group_of[i] - 1];
+  for (size_t e = 0; e < n; e++)
+    row[lead + e] = ehl_verdict_name (r->sum.verdicts[i * n + e]);
+  bool ok = ehl_csv_row (r->out, row, n + lead, &csv_opts);
+  free (row);
+  return ok;
+}
+
 static bool
 write_csv (struct report *r)
 {
@@ -509,18 +624,8 @@ write_csv (struct report *r)
   for (size_t e = 0; e < n; e++)
     row[lead + e] = ehl_expect_at (r->set, e)->id;
   bool ok = ehl_csv_row (r->out, row, n + lead, &csv_opts);
-  for (size_t i = 0; ok && i < r->sum.n_cases; i++)
-    {
-      ok = ehl_audit_eval (r->a, i, EHL_REASONS_NONE, &r->res);
-      row[0] = r->res.case_id;
-      if (lead == 2)
-        row[1] = r->sum.groups[r->sum.group_of[i] - 1];
-      for (size_t e = 0; ok && e < n; e++)
-        row[lead + e] = ehl_verdict_name (r->res.findings[e].verdict);
-      ok = ok && ehl_csv_row (r->out, row, n + lead, &csv_opts);
-    }
   free (row);
-  return ok;
+  return ok && write_cases (r, csv_case);
 }
 
 /* ---- HTML ---- */
@@ -606,6 +711,26 @@ html_cell (struct report *r, const struct ehl_finding *f)
 }
 
 static bool
+html_row (struct report *r, size_t i)
+{
+  if (!ehl_audit_eval (r->a, i, EHL_REASONS_ALL, &r->res))
+    return false;
+  fputs ("<tr><th>", r->out);
+  esc (r, r->res.case_id);
+  fputs ("</th>", r->out);
+  if (r->o->group_field)
+    {
+      fputs ("<td>", r->out);
+      esc (r, r->sum.groups[r->sum.group_of[i] - 1]);
+      fputs ("</td>", r->out);
+    }
+  for (size_t e = 0; e < r->res.n; e++)
+    html_cell (r, &r->res.findings[e]);
+  fputs ("</tr>\n", r->out);
+  return true;
+}
+
+static bool
 html_grid (struct report *r)
 {
   fputs ("<h2>Cases</h2>\n<table class=\"grid\"><tr><th>case</th>", r->out);
@@ -622,25 +747,9 @@ html_grid (struct report *r)
       fputs ("</th>", r->out);
     }
   fputs ("</tr>\n", r->out);
-  for (size_t i = 0; i < r->sum.n_cases; i++)
-    {
-      if (!ehl_audit_eval (r->a, i, EHL_REASONS_ALL, &r->res))
-        return false;
-      fputs ("<tr><th>", r->out);
-      esc (r, r->res.case_id);
-      fputs ("</th>", r->out);
-      if (r->o->group_field)
-        {
-          fputs ("<td>", r->out);
-          esc (r, r->sum.groups[r->sum.group_of[i] - 1]);
-          fputs ("</td>", r->out);
-        }
-      for (size_t e = 0; e < r->res.n; e++)
-        html_cell (r, &r->res.findings[e]);
-      fputs ("</tr>\n", r->out);
-    }
+  bool ok = write_cases (r, html_row);
   fputs ("</table>\n", r->out);
-  return true;
+  return ok;
 }
 
 static void

@@ -17,6 +17,9 @@ struct ehl_report_opts
   bool summary_only;            /* only the summary */
   const char *group_field;      /* the summary is split by it; NULL: not */
   ehl_day date;                 /* the audit's date (as-of, or today) */
+  int jobs;                     /* threads evaluating and formatting the
+                                   cases (0 or 1: one); the report is the
+                                   same whatever the number */
 };
 
 /* Write the report of A (resolved) to OUT.  *SHORTFALL tells whether any

@@ -64,7 +64,7 @@ audit (const ehl_expect_set *set, FILE *sink)
           ehl_audit_add (a, &rec);
           json_decref (rec.json);
         }
-      if (ehl_audit_resolve (a))
+      if (ehl_audit_resolve (a, 1))
         {
           struct ehl_case_result res = { 0 };
           for (size_t i = 0; i < ehl_audit_case_count (a); i++)
