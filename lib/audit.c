@@ -21,6 +21,10 @@ struct ehl_audit
   uint32_t keep_types;          /* types whose every record is kept */
   ehl_strmap *names;            /* network member name -> the one kept
                                    copy that all its items share */
+  json_t **pinned;              /* those copies, and the ones of audits
+                                   merged into this one (immortal while
+                                   items share them: ehl_json_pin) */
+  size_t n_pinned, cap_pinned;
   struct ehl_record ahead[EHL_FETCH_STEPS];     /* records held back
                                    (oldest first) while their case is
                                    fetched into the cache */
@@ -47,14 +51,6 @@ ehl_audit_new (const ehl_expect_set *set, const struct ehl_audit_opts *opts)
   return a;
 }
 
-static void
-release_name (const char *key, void *value, void *ctx)
-{
-  (void) key;
-  (void) ctx;
-  json_decref (value);
-}
-
 void
 ehl_audit_free (ehl_audit *a)
 {
@@ -63,8 +59,12 @@ ehl_audit_free (ehl_audit *a)
   for (size_t i = 0; i < a->n_ahead; i++)
     json_decref (a->ahead[i].json);
   ehl_cases_free (a->cases);
-  if (a->names)
-    ehl_strmap_each (a->names, release_name, NULL);
+  for (size_t i = 0; i < a->n_pinned; i++)
+    {
+      ehl_json_unpin (a->pinned[i]);
+      json_decref (a->pinned[i]);
+    }
+  free (a->pinned);
   ehl_strmap_free (a->names);
   free (a);
 }
@@ -171,9 +171,11 @@ member_name (const ehl_expect_set *set, const struct ehl_item *item)
 
 /* ---- reading ---- */
 
-/* NAME, a network member's name, as this audit's one copy of it (a new
-   reference): a member's name comes back record after record, and names
-   recur across cases, so sharing them saves a fifth of the memory.  */
+/* NAME, a network member's name, as this audit's one copy of it: a
+   member's name comes back record after record, and names recur across
+   cases, so sharing them saves a fifth of the memory.  The copy is
+   pinned: cases are resolved by several threads, and the items of
+   different cases share it.  */
 static json_t *
 shared_name (ehl_audit *a, json_t *name)
 {
@@ -184,14 +186,17 @@ shared_name (ehl_audit *a, json_t *name)
     return NULL;
   json_t *have = ehl_strmap_get (a->names, s);
   if (have)
-    return json_incref (have);
-  json_t *copy = ehl_json_keep (name);
+    return have;
+  if (!ehl_grow (&a->pinned, &a->cap_pinned, a->n_pinned, sizeof *a->pinned))
+    return NULL;
+  /* A new string, not ehl_json_keep's: that may share NAME itself.  */
+  json_t *copy = json_stringn (s, json_string_length (name));
   if (!copy || !ehl_strmap_put (a->names, s, copy))
     {
       json_decref (copy);
       return NULL;
     }
-  return json_incref (copy);
+  return a->pinned[a->n_pinned++] = ehl_json_pin (copy);
 }
 
 static bool
@@ -279,12 +284,32 @@ flush (ehl_audit *a)
   return ok;
 }
 
+/* Move SRC's pinned names to DST, all or (memory ran out) none: SRC's
+   items share them.  */
+static bool
+adopt_pinned (ehl_audit *dst, ehl_audit *src)
+{
+  if (!ehl_reserve (&dst->pinned, &dst->cap_pinned,
+                    dst->n_pinned + src->n_pinned, sizeof *dst->pinned))
+    return false;
+  if (src->n_pinned)
+    memcpy (dst->pinned + dst->n_pinned, src->pinned,
+            src->n_pinned * sizeof *src->pinned);
+  dst->n_pinned += src->n_pinned;
+  src->n_pinned = 0;
+  return true;
+}
+
 bool
 ehl_audit_merge (ehl_audit *dst, ehl_audit *src)
 {
-  bool ok = flush (dst) & flush (src);
-  ok &= ehl_cases_merge (dst->cases, src->cases);
-  src->cases = NULL;
+  bool ok = flush (dst) & flush (src) && adopt_pinned (dst, src);
+  if (ok)
+    {
+      /* The cases go whatever happens, so no item outlives its name.  */
+      ok = ehl_cases_merge (dst->cases, src->cases);
+      src->cases = NULL;
+    }
   ehl_audit_free (src);
   return ok;
 }

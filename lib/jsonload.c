@@ -430,6 +430,24 @@ ehl_json_keep_member (json_t *into, json_t *rec, const char *key)
   return !v || json_object_set_new (into, key, ehl_json_keep (v)) == 0;
 }
 
+/* jansson marks its constants with a count of (size_t) -1 (jansson.h).  */
+#define IMMORTAL ((size_t) -1)
+
+json_t *
+ehl_json_pin (json_t *v)
+{
+  if (v)
+    v->refcount = IMMORTAL;
+  return v;
+}
+
+void
+ehl_json_unpin (json_t *v)
+{
+  if (v)
+    v->refcount = 1;
+}
+
 bool
 ehl_json_out_of_memory (const json_error_t *err)
 {

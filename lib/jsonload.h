@@ -51,6 +51,16 @@ json_t *ehl_json_keep (json_t *v);
    ehl_json_keep).  False if memory ran out.  */
 bool ehl_json_keep_member (json_t *into, json_t *rec, const char *key);
 
+/* Make V, a value held by no one else, immortal: json_incref and
+   json_decref then leave it alone, as they leave jansson's own true,
+   false and null.  Threads may then share it without touching its count:
+   jansson orders the count's last decrement too weakly for a value freed
+   by one thread after another has read it (ThreadSanitizer says so), and
+   each change costs an atomic operation.  Returns V.  ehl_json_unpin
+   gives it back one reference, for the last json_decref.  */
+json_t *ehl_json_pin (json_t *v);
+void ehl_json_unpin (json_t *v);
+
 /* Did the decode that filled ERR fail for want of memory?  */
 bool ehl_json_out_of_memory (const json_error_t *err);
 
