@@ -1,5 +1,6 @@
 /* test-lib.c - unit tests for libehlog's core: dates, ids, validation,
-   the case-file view, the string map and the output helpers.  */
+   the case-file view, the string map, the output helpers and the
+   sharing of index ranges between threads.  */
 #include <config.h>
 
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include "contract.h"
 #include "date.h"
 #include "id.h"
+#include "parallel.h"
 #include "strmap.h"
 #include "table.h"
 #include "unit.h"
@@ -293,6 +295,56 @@ test_text (void)
   free (buf);
 }
 
+/* ---- ehl_parallel_ranges ---- */
+
+enum { RANGE_N = 37 };
+
+struct range_log
+{
+  int times[RANGE_N];           /* calls that covered each index */
+  int part_of[RANGE_N];
+  int fail_part;                /* the part whose call returns false */
+};
+
+static bool
+log_range (void *ctx, size_t begin, size_t end, int part)
+{
+  struct range_log *l = ctx;
+  for (size_t i = begin; i < end; i++)
+    {
+      l->times[i]++;
+      l->part_of[i] = part;
+    }
+  return part != l->fail_part;
+}
+
+static void
+test_parallel_ranges (void)
+{
+  static const int jobs[] = { 1, 2, 3, 8, 50 };
+  for (size_t t = 0; t < sizeof jobs / sizeof *jobs; t++)
+    {
+      struct range_log l = { .fail_part = -1 };
+      CHECK (ehl_parallel_ranges (RANGE_N, jobs[t], log_range, &l));
+      int parts = jobs[t] < RANGE_N ? jobs[t] : RANGE_N;
+      bool once = true, in_order = true;
+      for (size_t i = 0; i < RANGE_N; i++)
+        {
+          once &= l.times[i] == 1;
+          in_order &= i == 0 || l.part_of[i] >= l.part_of[i - 1];
+        }
+      CHECK (once);
+      CHECK (in_order);
+      CHECK (l.part_of[0] == 0 && l.part_of[RANGE_N - 1] == parts - 1);
+    }
+  struct range_log l = { .fail_part = 1 };
+  CHECK (!ehl_parallel_ranges (RANGE_N, 3, log_range, &l));
+  l = (struct range_log) { .fail_part = 3 };
+  CHECK (ehl_parallel_ranges (RANGE_N, 3, log_range, &l));
+  l = (struct range_log) { .fail_part = -1 };
+  CHECK (ehl_parallel_ranges (0, 4, log_range, &l));    /* one empty call */
+}
+
 int
 main (void)
 {
@@ -302,5 +354,6 @@ main (void)
   test_casefile ();
   test_strmap ();
   test_text ();
+  test_parallel_ranges ();
   return UNIT_DONE ();
 }
