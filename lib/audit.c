@@ -306,7 +306,7 @@ ehl_audit_merge (ehl_audit *dst, ehl_audit *src)
   bool ok = flush (dst) & flush (src) && adopt_pinned (dst, src);
   if (ok)
     {
-      /* The cases go whatever happens, so no item outlives its name.  */
+      /* Else SRC's cases are freed below with the names they share.  */
       ok = ehl_cases_merge (dst->cases, src->cases);
       src->cases = NULL;
     }

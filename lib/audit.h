@@ -35,7 +35,10 @@ ehl_audit *ehl_audit_new (const ehl_expect_set *set,
                           const struct ehl_audit_opts *opts);
 void ehl_audit_free (ehl_audit *a);
 
-/* Take in one valid record.  False only if memory ran out.  */
+/* Take in one valid record; the caller keeps its own reference to
+   REC->json.  The record may be held back for a few more records (to
+   fetch its case into the cache first); merge and resolve take in what
+   is held.  False only if memory ran out.  */
 bool ehl_audit_add (ehl_audit *a, const struct ehl_record *rec);
 
 /* Move everything SRC read into DST (an audit of the same set and
