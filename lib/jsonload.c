@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strbuf.h"
+
 /* jansson gets the text in pieces of this many bytes, so that at most
    this much more is decoded after an allocation fails.  */
 #define PIECE 1024
@@ -349,61 +351,29 @@ ehl_json_loadb (const char *buf, size_t len, size_t flags, json_error_t *err)
   return v;
 }
 
-/* The text json_dump_callback writes, in a buffer of our own: what
-   json_dumps returns was allocated through the hook above and is not
-   the caller's to free.  */
-struct text
-{
-  char *s;
-  size_t len, cap;
-  bool failed;
-};
-
+/* json_dump_callback's output, into a buffer of our own: what json_dumps
+   returns was allocated through the hook above and is not the caller's
+   to free.  */
 static int
 add_text (const char *piece, size_t n, void *arg)
 {
-  struct text *t = arg;
-  if (n >= t->cap - t->len)
-    {
-      size_t cap = t->cap;
-      while (n >= cap - t->len)
-        {
-          if (cap > SIZE_MAX / 2)
-            return -1;
-          cap *= 2;
-        }
-      char *grown = realloc (t->s, cap);
-      if (!grown)
-        {
-          t->failed = true;
-          return -1;
-        }
-      t->s = grown;
-      t->cap = cap;
-    }
-  memcpy (t->s + t->len, piece, n);
-  t->len += n;
-  t->s[t->len] = '\0';
-  return 0;
+  struct ehl_strbuf *b = arg;
+  ehl_strbuf_add_n (b, piece, n);
+  return b->failed ? -1 : 0;
 }
 
 char *
 ehl_json_dumps (const json_t *v, size_t flags)
 {
   unsigned long before = ehl_alloc_failures ();
-  struct text t = { malloc (256), 0, 256, false };
-  if (!t.s)
-    return ehl_alloc_failed ();
-  t.s[0] = '\0';
-  if (json_dump_callback (v, add_text, &t, flags) != 0
+  struct ehl_strbuf b = EHL_STRBUF_INIT;
+  if (json_dump_callback (v, add_text, &b, flags) != 0
       || ehl_alloc_failures () != before)
     {
-      free (t.s);
-      if (t.failed)
-        ehl_alloc_failed ();
+      ehl_strbuf_free (&b);
       return NULL;
     }
-  return t.s;
+  return ehl_strbuf_take (&b);
 }
 
 json_t *

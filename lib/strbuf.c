@@ -34,13 +34,19 @@ reserve (struct ehl_strbuf *b, size_t n)
 }
 
 void
-ehl_strbuf_add (struct ehl_strbuf *b, const char *s)
+ehl_strbuf_add_n (struct ehl_strbuf *b, const char *s, size_t n)
 {
-  size_t n = strlen (s);
   if (!reserve (b, n))
     return;
-  memcpy (b->s + b->len, s, n + 1);
+  memcpy (b->s + b->len, s, n);
   b->len += n;
+  b->s[b->len] = '\0';
+}
+
+void
+ehl_strbuf_add (struct ehl_strbuf *b, const char *s)
+{
+  ehl_strbuf_add_n (b, s, strlen (s));
 }
 
 void

@@ -18,6 +18,8 @@ struct ehl_strbuf
 #define EHL_STRBUF_INIT { NULL, 0, 0, false }
 
 void ehl_strbuf_add (struct ehl_strbuf *b, const char *s);
+/* The N bytes at S (no NUL among them).  */
+void ehl_strbuf_add_n (struct ehl_strbuf *b, const char *s, size_t n);
 void ehl_strbuf_addf (struct ehl_strbuf *b, const char *fmt, ...)
   __attribute__ ((format (printf, 2, 3)));
 /* The text so far ("" when empty); valid until the next append.  */
