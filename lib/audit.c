@@ -25,10 +25,12 @@ struct ehl_audit
                                    merged into this one (immortal while
                                    items share them: ehl_json_pin) */
   size_t n_pinned, cap_pinned;
-  struct ehl_record ahead[EHL_FETCH_STEPS];     /* records held back
-                                   (oldest first) while their case is
-                                   fetched into the cache */
-  size_t ahead_hash[EHL_FETCH_STEPS];
+  struct held
+  {
+    struct ehl_record rec;
+    size_t hash;                /* of its case identifier */
+  } ahead[EHL_FETCH_STEPS];     /* records held back (oldest first) while
+                                   their case is fetched into the cache */
   size_t n_ahead;
 };
 
@@ -57,7 +59,7 @@ ehl_audit_free (ehl_audit *a)
   if (!a)
     return;
   for (size_t i = 0; i < a->n_ahead; i++)
-    json_decref (a->ahead[i].json);
+    json_decref (a->ahead[i].rec.json);
   ehl_cases_free (a->cases);
   for (size_t i = 0; i < a->n_pinned; i++)
     {
@@ -239,11 +241,9 @@ add_now (ehl_audit *a, const struct ehl_record *rec)
 static bool
 add_oldest (ehl_audit *a)
 {
-  struct ehl_record rec = a->ahead[0];
+  struct ehl_record rec = a->ahead[0].rec;
   a->n_ahead--;
   memmove (a->ahead, a->ahead + 1, a->n_ahead * sizeof *a->ahead);
-  memmove (a->ahead_hash, a->ahead_hash + 1,
-           a->n_ahead * sizeof *a->ahead_hash);
   bool ok = add_now (a, &rec);
   json_decref (rec.json);
   return ok;
@@ -262,14 +262,14 @@ ehl_audit_add (ehl_audit *a, const struct ehl_record *rec)
   if (a->n_ahead == EHL_FETCH_STEPS)
     ok = add_oldest (a);
   const char *case_id = ehl_record_case (rec->json);
-  struct ehl_record *held = &a->ahead[a->n_ahead];
-  *held = *rec;
-  held->file = NULL;            /* the reader may be gone when it is added */
-  json_incref (held->json);
-  a->ahead_hash[a->n_ahead++] = case_id ? ehl_hash_string (case_id) : 0;
+  struct held *h = &a->ahead[a->n_ahead++];
+  h->rec = *rec;
+  h->rec.file = NULL;           /* the reader may be gone when it is added */
+  json_incref (h->rec.json);
+  h->hash = case_id ? ehl_hash_string (case_id) : 0;
   /* The newest record's first step, the one before's second, ...  */
   for (size_t i = 0; i < a->n_ahead; i++)
-    ehl_cases_prefetch (a->cases, a->ahead_hash[a->n_ahead - 1 - i],
+    ehl_cases_prefetch (a->cases, a->ahead[a->n_ahead - 1 - i].hash,
                         (enum ehl_fetch) i);
   return ok;
 }
