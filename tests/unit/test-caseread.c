@@ -10,6 +10,22 @@
 #include "table.h"
 #include "unit.h"
 
+/* Make a file from the template PATH (mkstemp) holding TEXT.  */
+static bool
+write_temp (char *path, const char *text)
+{
+  int fd = mkstemp (path);
+  FILE *f = fd >= 0 ? fdopen (fd, "w") : NULL;
+  if (!f)
+    {
+      if (fd >= 0)
+        close (fd);
+      return false;
+    }
+  bool ok = fputs (text, f) >= 0;
+  return (fclose (f) == 0) & ok;
+}
+
 static void
 test_case_list (void)
 {
@@ -54,21 +70,19 @@ static void
 test_caseread (void)
 {
   char path[] = "/tmp/test-caseread-XXXXXX";
-  int fd = mkstemp (path);
-  FILE *f = fd >= 0 ? fdopen (fd, "w") : NULL;
-  CHECK (f != NULL);
-  if (!f)
+  bool made = write_temp (path,
+    SCALE ("EH-2", "2021-03-01", "00000000000000b1", "7", "")
+    SCALE ("EH-1", "2021-02-01", "00000000000000a1", "4", "")
+    "not json\n"
+    SCALE ("EH-1", "2021-01-01", "00000000000000a2", "2", "")
+    /* A correction of a1, and a scale after the cut-off.  */
+    SCALE ("EH-1", "2021-02-02", "00000000000000a3", "5",
+           ",\"supersedes\":\"00000000000000a1\"")
+    SCALE ("EH-1", "2021-09-01", "00000000000000a4", "9", "")
+    "{\"type\":\"note\",\"case\":\"EH-1\",\"date\":\"2021-01-05\"}\n");
+  CHECK (made);
+  if (!made)
     return;
-  fputs (SCALE ("EH-2", "2021-03-01", "00000000000000b1", "7", ""), f);
-  fputs (SCALE ("EH-1", "2021-02-01", "00000000000000a1", "4", ""), f);
-  fputs ("not json\n", f);
-  fputs (SCALE ("EH-1", "2021-01-01", "00000000000000a2", "2", ""), f);
-  /* A correction of a1, and a scale after the cut-off.  */
-  fputs (SCALE ("EH-1", "2021-02-02", "00000000000000a3", "5",
-                ",\"supersedes\":\"00000000000000a1\""), f);
-  fputs (SCALE ("EH-1", "2021-09-01", "00000000000000a4", "9", ""), f);
-  fputs ("{\"type\":\"note\",\"case\":\"EH-1\",\"date\":\"2021-01-05\"}\n", f);
-  fclose (f);
 
   struct ehl_case_list only = { 0 };
   bool no_memory, input_bad = false;
@@ -148,16 +162,14 @@ static void
 test_check_only (void)
 {
   char path[] = "/tmp/test-check-only-XXXXXX";
-  int fd = mkstemp (path);
-  FILE *f = fd >= 0 ? fdopen (fd, "w") : NULL;
-  CHECK (f != NULL);
-  if (!f)
-    return;
   /* a bad contact passes unjudged; a bad scale is reported */
-  fputs ("{\"type\":\"contact\",\"case\":\"EH-1\",\"date\":\"x\"}\n", f);
-  fputs ("{\"type\":\"scale\",\"case\":\"EH-1\",\"date\":\"x\"}\n", f);
-  fputs ("[1]\n", f);
-  fclose (f);
+  bool made = write_temp (path,
+    "{\"type\":\"contact\",\"case\":\"EH-1\",\"date\":\"x\"}\n"
+    "{\"type\":\"scale\",\"case\":\"EH-1\",\"date\":\"x\"}\n"
+    "[1]\n");
+  CHECK (made);
+  if (!made)
+    return;
   char *files[] = { path };
   int asked = 0;
   ehl_reader *r = ehl_reader_new (files, 1, EHL_READ_VALIDATE);
