@@ -346,9 +346,10 @@ put_meeting_fields (ehl_maker *mk, json_t *rec, const struct options *o)
    (casefile.h) field by field, the latest-dated record that has a field
    giving it.  */
 
+/* Where each field starts in the mask.  A field is 0 when not given: the
+   day too, for the bias keeps every day of the years 1-9999 above 0.  */
 enum
 {
-  M_SPOKEN = 1,                 /* bit 0: spoken_to given */
   M_CATEGORY = 1,               /* bits 1-3: 1 + the category's index */
   M_STATUS = 4,                 /* bits 4-5: 1 + the status's index */
   M_DAY = 8,                    /* bits 8-31: the day spoken to + DAY_BIAS */
@@ -392,7 +393,7 @@ pack_member (struct keep *k, json_t *rec, uint64_t *mask)
           | value_number (k->statuses, ehl_get_str (rec, "status")) << M_STATUS
           | relation << M_RELATION;
   if (ehl_date_parse_iso (ehl_get_str (rec, "spoken_to"), &day))
-    *mask |= M_SPOKEN | (uint64_t) (day + DAY_BIAS) << M_DAY;
+    *mask |= (uint64_t) (day + DAY_BIAS) << M_DAY;
   return !rel || relation;
 }
 
@@ -408,13 +409,10 @@ static bool
 fold_member (struct ehl_item *merged, struct ehl_item *later, void *ctx)
 {
   static const struct { int shift, width; } fields[] = {
-    { M_CATEGORY, 3 }, { M_STATUS, 2 }, { M_RELATION, 32 }
+    { M_CATEGORY, 3 }, { M_STATUS, 2 }, { M_DAY, 24 }, { M_RELATION, 32 }
   };
   uint64_t m = merged->mask, l = later->mask;
   (void) ctx;
-  if (l & M_SPOKEN)
-    m = (m & ~(M_SPOKEN | (uint64_t) 0xFFFFFF << M_DAY))
-        | (l & (M_SPOKEN | (uint64_t) 0xFFFFFF << M_DAY));
   for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
     if (bits (l, fields[i].shift, fields[i].width))
       {
@@ -447,7 +445,7 @@ view_member (const struct keep *k, const struct ehl_item *it,
   m->category = cat ? k->categories[cat - 1] : NULL;
   m->status = status ? k->statuses[status - 1] : "active";
   m->withdrawn = strcmp (m->status, "withdrawn") == 0;
-  m->spoken = mask & M_SPOKEN;
+  m->spoken = bits (mask, M_DAY, 24) != 0;
   m->spoken_to[0] = '\0';
   if (m->spoken)
     ehl_date_format ((ehl_day) bits (mask, M_DAY, 24) - DAY_BIAS,
@@ -513,40 +511,33 @@ keep_init (struct keep *k, bool meetings, bool children)
 /* Read FILES into a resolved view as K says; NULL after a message if
    memory ran out.  */
 static ehl_cases *
-read_view (char *const *files, int nfiles, struct keep *k,
-           const struct options *o, const struct ehl_case_list *only,
-           bool every_case, bool *input_bad)
+read_view (char *const *files, int nfiles, struct keep *k, ehl_day as_of,
+           const struct ehl_case_list *only, bool *input_bad)
 {
   const struct ehl_member_ops members = { member_name, fold_member, k };
   struct ehl_caseread how = {
-    .as_of = o ? o->as_of : EHL_NO_DAY, .only = only,
-    .wants = wants_record, .fill = fill_item, .ctx = k,
-    .members = &members, .every_case = every_case
+    .as_of = as_of, .only = only, .wants = wants_record, .fill = fill_item,
+    .ctx = k, .members = &members
   };
   return ehl_caseread (files, nfiles, &how, input_bad);
 }
 
 /* ---- checking a name against the case file ---- */
 
-/* Was a member called NAME ever added in case CASE_ID of FILE?  Returns
-   false (after a message) if FILE could not be read cleanly.  */
+/* Was a member called NAME ever added in FILE, in the case of ONLY (the
+   one --case)?  Returns false (after a message) if FILE could not be
+   read cleanly.  */
 static bool
-check_member (const char *file, const char *case_id, const char *name,
-              bool *known)
+check_member (const char *file, const struct ehl_case_list *only,
+              const char *name, bool *known)
 {
-  struct ehl_case_list only = { 0 };
-  bool no_memory;
   struct keep keep;
   char *files[] = { (char *) file };
   bool input_bad = false;
-  ehl_cases *cases = NULL;
   keep_init (&keep, false, false);
   *known = false;
-  if (ehl_case_list_add (&only, case_id, &no_memory))
-    cases = read_view (files, 1, &keep, NULL, &only, false, &input_bad);
-  else if (no_memory)
-    ehl_warn ("memory exhausted");
-  ehl_case_list_free (&only);
+  ehl_cases *cases = read_view (files, 1, &keep, EHL_NO_DAY, only,
+                                &input_bad);
   for (size_t i = 0; cases && i < ehl_cases_count (cases); i++)
     {
       const struct ehl_case *k = ehl_cases_at (cases, i);
@@ -588,7 +579,7 @@ record_network (const struct options *o, ehl_maker *mk)
 
   bool known = true;
   if (o->check_against && ehl_maker_problems (mk) == 0 && o->cases.n == 1
-      && !check_member (o->check_against, o->cases.ids[0], o->name, &known))
+      && !check_member (o->check_against, &o->cases, o->name, &known))
     return EHL_EXIT_TROUBLE;    /* nothing written */
   if (!ehl_maker_finish (mk))
     return EHL_EXIT_TROUBLE;
@@ -1057,11 +1048,11 @@ read_network (const struct options *o, char *const *files, int nfiles)
                            : "format");
   struct keep keep;
   keep_init (&keep, !o->ecomap && !o->unspoken, o->ecomap);
-  /* A case asked for is listed even with nothing recorded.  */
-  bool every_case = o->cases.n > 0;
+  /* A case asked for is listed even with nothing recorded
+     (caseread.h).  */
   bool input_bad = false;
-  ehl_cases *cases = read_view (files, nfiles, &keep, o, &o->cases,
-                                every_case, &input_bad);
+  ehl_cases *cases = read_view (files, nfiles, &keep, o->as_of, &o->cases,
+                                &input_bad);
   if (!cases)
     {
       ehl_intern_free (&keep.relations);

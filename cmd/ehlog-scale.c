@@ -659,7 +659,7 @@ show_history (struct options *o, char *const *files, int nfiles)
   struct kept kept = { 0 };
   struct ehl_caseread how = {
     .as_of = o->as_of, .only = &o->cases, .wants = wants_record,
-    .fill = fill_item, .ctx = &kept, .every_case = o->cases.n > 0
+    .fill = fill_item, .ctx = &kept
   };
   bool input_bad = false;
   ehl_cases *cases = ehl_caseread (files, nfiles, &how, &input_bad);

@@ -116,30 +116,36 @@ ehl_list_format_option (const char *arg, enum ehl_format *format)
   return false;
 }
 
-/* Does REC matter to the view: kept, or correcting another record?  */
+/* Does REC correct another record (supersedes, void)?  */
 static bool
-matters (json_t *rec, enum ehl_type type, const struct ehl_caseread *how)
+corrects (json_t *rec, enum ehl_type type)
 {
-  return type == EHL_T_VOID || json_object_get (rec, "supersedes")
-         || how->wants (rec, type, how->ctx);
+  return type == EHL_T_VOID || json_object_get (rec, "supersedes");
 }
 
+/* The reader validates only the records that matter to the view: kept,
+   or correcting another record.  */
 static bool
-check_if_it_matters (json_t *rec, enum ehl_type type, void *how)
+matters (json_t *rec, enum ehl_type type, void *how)
 {
-  return matters (rec, type, how);
+  const struct ehl_caseread *h = how;
+  return corrects (rec, type) || h->wants (rec, type, h->ctx);
 }
 
-/* Note one record in the view; false if memory ran out.  */
+/* Note one record in the view; false if memory ran out.  With a --case
+   list, every record of a listed case makes its case known (so that a
+   case with nothing to show is told from an absent one).  */
 static bool
 take_record (ehl_cases *cases, const struct ehl_record *rec,
              const struct ehl_caseread *how)
 {
   const char *case_id = ehl_record_case (rec->json);
-  if (!case_id || !ehl_case_list_wants (how->only, case_id)
-      || !(how->every_case || matters (rec->json, rec->type, how)))
+  if (!case_id || !ehl_case_list_wants (how->only, case_id))
     return true;
   bool keep = how->wants (rec->json, rec->type, how->ctx);
+  bool every_case = how->only && how->only->n > 0;
+  if (!keep && !every_case && !corrects (rec->json, rec->type))
+    return true;
   struct ehl_item *item;
   if (!ehl_cases_add (cases, rec, keep, &item))
     return false;
@@ -155,7 +161,7 @@ ehl_caseread (char *const *files, int nfiles, const struct ehl_caseread *how,
   ehl_cases *cases = ehl_cases_new (how->as_of, files, nfiles);
   bool ok = r && cases;
   if (r)
-    ehl_reader_check_only (r, check_if_it_matters, (void *) how);
+    ehl_reader_check_only (r, matters, (void *) how);
   struct ehl_record rec;
   while (ok && ehl_reader_next (r, &rec))
     {

@@ -52,8 +52,11 @@ struct ehl_caseread
   ehl_day as_of;                /* EHL_NO_DAY: no cut-off */
   const struct ehl_case_list *only;     /* NULL or empty: every case */
   /* Should a record of TYPE become an item?  Only these records, and
-     those that correct others (supersedes, void), are validated: the
-     rest only make their case known (with EVERY_CASE).  */
+     those that correct others (supersedes, void), are validated.  With
+     a non-empty ONLY, the rest of a listed case's records make their
+     case part of the view even when it has no item (to tell a --case
+     that has nothing to show from one absent from the input);
+     otherwise the view holds the cases with items or corrections.  */
   bool (*wants) (json_t *rec, enum ehl_type type, void *ctx);
   /* Fill ITEM (json, mask) from REC; REC->json is released afterwards,
      so keep a reference to what is needed.  False if memory ran out.  */
@@ -63,11 +66,6 @@ struct ehl_caseread
   /* How network members are named and merged (casefile.h), when items
      keep them in a form of their own; NULL: as JSON objects.  */
   const struct ehl_member_ops *members;
-  /* Make every case of the input part of the view, even one with no item
-     (for "no network members recorded", and to tell a --case that is
-     absent from one that has nothing to show); otherwise the view holds
-     the cases that have items or corrections.  */
-  bool every_case;
 };
 
 /* Read every record of FILES (none: standard input) into a resolved
