@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "csvin.h"
 #include "csvout.h"
+#include "grow.h"
 #include "jsonload.h"
 #include "output.h"
 #include "record.h"
@@ -327,18 +328,16 @@ static int
 csv_named_columns (const struct options *o, ehl_reader *r, long *bad)
 {
   char **names = NULL;
-  size_t n = 0;
+  size_t n = 0, cap = 0;
   for (char *save = NULL, *f = strtok_r (o->fields, ",", &save); f;
        f = strtok_r (NULL, ",", &save))
     {
-      char **grown = realloc (names, (n + 1) * sizeof *names);
-      if (!grown)
+      if (!ehl_grow (&names, &cap, n, sizeof *names))
         {
           free (names);
           ehl_warn ("memory exhausted");
           return EHL_EXIT_TROUBLE;
         }
-      names = grown;
       names[n++] = f;
     }
   ehl_csv_writer *w = ehl_csv_writer_new ((const char *const *) names, n,
@@ -556,13 +555,9 @@ parse_options (int argc, char **argv, struct options *o)
       case OPT_BOM:
         o->bom = true;
         break;
-      case EHL_OPT_HELP:
-        usage (EHL_EXIT_OK);
-        return EHL_EXIT_OK;
-      case EHL_OPT_VERSION:
-        ehl_print_version ();
-        return EHL_EXIT_OK;
       default:
+        if (ehl_help_or_version (ch, usage))
+          return EHL_EXIT_OK;
         usage (EHL_EXIT_TROUBLE);
         return EHL_EXIT_TROUBLE;
       }

@@ -455,6 +455,18 @@ view_member (const struct keep *k, const struct ehl_item *it,
 static const char *const meeting_fields[] = {
   "kind", "attendees", "plan_shared", "not_required", "notes", NULL
 };
+
+/* The meeting fields of FROM (a meeting record, or what was kept of one)
+   into INTO, in the contract's order; false if memory ran out.  */
+static bool
+keep_meeting_fields (json_t *into, json_t *from)
+{
+  for (const char *const *f = meeting_fields; *f; f++)
+    if (!ehl_json_keep_member (into, from, *f))
+      return false;
+  return true;
+}
+
 static bool
 wants_record (json_t *rec, enum ehl_type type, void *ctx)
 {
@@ -490,12 +502,7 @@ fill_item (struct ehl_item *item, const struct ehl_record *rec, void *ctx)
     default:
       break;
     }
-  if (!(item->json = json_object ()))
-    return false;
-  for (const char *const *f = meeting_fields; *f; f++)
-    if (!ehl_json_keep_member (item->json, r, *f))
-      return false;
-  return true;
+  return (item->json = json_object ()) && keep_meeting_fields (item->json, r);
 }
 
 static void
@@ -761,16 +768,6 @@ put (json_t *o, const char *key, json_t *v)
   return json_object_set_new (o, key, v) == 0;
 }
 
-/* The fields kept of meeting IT into O, in the contract's order.  */
-static bool
-copy_fields (json_t *o, const struct ehl_item *it)
-{
-  for (const char *const *f = meeting_fields; *f; f++)
-    if (!ehl_json_keep_member (o, it->json, *f))
-      return false;
-  return true;
-}
-
 /* The merged member IT's fields into O, in the contract's order.  */
 static bool
 member_fields (json_t *o, const struct keep *k, const struct ehl_item *it)
@@ -799,7 +796,8 @@ write_item_ndjson (const struct lister *l, const struct ehl_case *k,
             && put (o, "case", json_string (k->id))
             && put (o, "date", json_string (date))
             && (member ? member_fields (o, l->keep, it)
-                : put (o, "id", json_string (id)) && copy_fields (o, it))
+                : put (o, "id", json_string (id))
+                  && keep_meeting_fields (o, it->json))
             && (ehl_write_record (stdout, o) || ehl_stdout_failed ());
   json_decref (o);
   return ok;

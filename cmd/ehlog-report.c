@@ -171,13 +171,9 @@ parse_options (int argc, char **argv, struct options *o)
           return ehl_usage_fail ("--jobs takes a number from 1 to %d",
                                  EHL_MAX_JOBS);
         break;
-      case EHL_OPT_HELP:
-        usage (EHL_EXIT_OK);
-        return ehl_finish (EHL_EXIT_OK);
-      case EHL_OPT_VERSION:
-        ehl_print_version ();
-        return ehl_finish (EHL_EXIT_OK);
       default:
+        if (ehl_help_or_version (c, usage))
+          return ehl_finish (EHL_EXIT_OK);
         usage (EHL_EXIT_TROUBLE);
         return EHL_EXIT_TROUBLE;
       }

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 
 #include "contract.h"
-#include "jsonload.h"
+#include "output.h"
 
 /* A valid value of field F.  */
 static json_t *
@@ -104,14 +104,6 @@ valid_record (enum ehl_type type)
   return rec;
 }
 
-static void
-print (json_t *rec)
-{
-  char *line = ehl_json_dumps (rec, JSON_COMPACT | JSON_PRESERVE_ORDER);
-  puts (line);
-  free (line);
-}
-
 /* Print REC with F (a member of the record, or of PARENT's object or
    first item) wrong.  */
 static void
@@ -135,7 +127,7 @@ print_wrong (enum ehl_type type, int *n, const struct ehl_field *parent,
       holder = parent->kind == EHL_K_OBJECTS ? json_array_get (p, 0) : p;
     }
   json_object_set_new (holder, f->name, wrong_value (f, item));
-  print (rec);
+  ehl_write_record (stdout, rec);
   json_decref (rec);
 }
 
@@ -161,7 +153,7 @@ main (void)
     {
       int n = 0;
       json_t *rec = valid_record ((enum ehl_type) t);
-      print (rec);
+      ehl_write_record (stdout, rec);
       json_decref (rec);
       print_wrong_fields ((enum ehl_type) t, &n, NULL, ehl_envelope_fields ());
       print_wrong_fields ((enum ehl_type) t, &n, NULL,
