@@ -516,12 +516,17 @@ ehl_maker_set_text (ehl_maker *mk, json_t *rec, const char *path,
                     json_t *obj, const char *name, const char *arg,
                     const struct ehl_source *src)
 {
-  if (!ehl_utf8_valid (arg, strlen (arg)))
+  /* The name too, when the user gives it (--domain NAME=TEXT): jansson
+     refuses a key that is not UTF-8, which would look like memory
+     running out.  */
+  size_t len = strlen (arg);
+  if (!ehl_utf8_valid (arg, len)
+      || (!json_is_array (obj) && !ehl_utf8_valid (name, strlen (name))))
     {
       ehl_maker_problem (mk, rec, path, src, "is not valid UTF-8");
       return false;
     }
-  json_t *s = json_string (arg);
+  json_t *s = json_stringn_nocheck (arg, len);      /* checked above */
   if (s && (json_is_array (obj) ? json_array_append_new (obj, s)
             : json_object_set_new (obj, name, s)) == 0)
     return true;
