@@ -204,11 +204,12 @@ reader_problem (void *vctx, const char *field, const char *message)
              message);
 }
 
-/* Decode one line.  NULL (reported) if it is not a usable record; then
-   *TROUBLE says whether that was our fault (memory) and not the line's.  */
+/* Decode one line, and name its *TYPE.  NULL (reported) if it is not a
+   usable record; then *TROUBLE says whether that was our fault (memory)
+   and not the line's.  */
 static json_t *
 decode_line (ehl_reader *r, const char *text, size_t len, bool at_eof,
-             bool *trouble)
+             enum ehl_type *type, bool *trouble)
 {
   json_error_t err;
   json_t *json = ehl_json_loadb (text, len, JSON_REJECT_DUPLICATES, &err);
@@ -237,11 +238,9 @@ decode_line (ehl_reader *r, const char *text, size_t len, bool at_eof,
       json_decref (json);
       return NULL;
     }
+  *type = ehl_type_from_name (ehl_get_str (json, "type"));
   if ((r->mode & EHL_READ_VALIDATE)
-      && (!r->check_only
-          || r->check_only (json, ehl_type_from_name (ehl_get_str (json,
-                                                                  "type")),
-                            r->check_ctx)))
+      && (!r->check_only || r->check_only (json, *type, r->check_ctx)))
     {
       struct problem_ctx ctx = { r, json };
       unsigned flags = (r->mode & EHL_READ_STRICT) ? EHL_VALIDATE_STRICT : 0;
@@ -303,7 +302,9 @@ ehl_reader_next (ehl_reader *r, struct ehl_record *rec)
       r->st.lines++;
 
       bool trouble = false;
-      json_t *json = decode_line (r, text, len, !has_newline, &trouble);
+      enum ehl_type type;
+      json_t *json = decode_line (r, text, len, !has_newline, &type,
+                                  &trouble);
       if (!json)
         {
           if (trouble)
@@ -317,7 +318,7 @@ ehl_reader_next (ehl_reader *r, struct ehl_record *rec)
       rec->file = r->name;
       rec->line = r->line;
       rec->file_no = r->file_no;
-      rec->type = ehl_type_from_name (ehl_get_str (json, "type"));
+      rec->type = type;
       return true;
     }
 }
