@@ -292,26 +292,23 @@ record_form (struct conv *cv)
   return ehl_maker_finish (cv->mk) ? EHL_EXIT_OK : EHL_EXIT_TROUBLE;
 }
 
-/* The blank form, with the options' values, in a malloc'd string.  */
+/* The blank form, with the options' values, in a malloc'd string; NULL
+   after saying that memory ran out.  */
 static char *
 template_text (struct conv *cv, size_t *len)
 {
   char *text = NULL;
   FILE *mem = open_memstream (&text, len);
-  if (!mem || !ehl_log_fill_envelope (&cv->log, ehl_maker_env (cv->mk)))
-    {
-      if (mem)
-        fclose (mem);
-      free (text);
-      return NULL;
-    }
-  ehl_form_write (mem, &cv->log);
-  if (fclose (mem) != 0)
-    {
-      free (text);
-      return NULL;
-    }
-  return text;
+  bool ok = mem && ehl_log_fill_envelope (&cv->log, ehl_maker_env (cv->mk));
+  if (ok)
+    ehl_form_write (mem, &cv->log);
+  if (mem)
+    ok &= ehl_memstream_close (mem, &text);
+  if (ok)
+    return text;
+  free (text);
+  ehl_warn ("%s", strerror (ENOMEM));
+  return NULL;
 }
 
 /* A new file in $TMPDIR holding TEXT, its name in PATH.  */
@@ -388,10 +385,7 @@ edit_form (struct conv *cv)
   char path[4096];
   char *template = template_text (cv, &len);
   if (!template)
-    {
-      ehl_warn ("%s", strerror (ENOMEM));
-      return EHL_EXIT_TROUBLE;
-    }
+    return EHL_EXIT_TROUBLE;
   int status = EHL_EXIT_TROUBLE;
   if (write_temp_form (template, len, path, sizeof path))
     {
@@ -458,7 +452,7 @@ print_as_form (const struct ehl_record *rec, json_t *scales, bool first)
                id ? id : "without an id", rec->file, rec->line);
       ehl_form_write (mem, &log);
     }
-  if (mem && fclose (mem) != 0)
+  if (mem && !ehl_memstream_close (mem, &text))
     ok = false;
   if (!ok)
     ehl_warn_at (rec->file, rec->line, "%s", strerror (ENOMEM));
@@ -630,10 +624,11 @@ run_conversation (struct conv *cv, int argc, char **argv)
         {
           size_t len;
           char *text = template_text (cv, &len);
-          if (text)
-            fwrite (text, 1, len, stdout);
+          if (!text)
+            return EHL_EXIT_TROUBLE;
+          fwrite (text, 1, len, stdout);
           free (text);
-          return text ? EHL_EXIT_OK : EHL_EXIT_TROUBLE;
+          return EHL_EXIT_OK;
         }
       return EHL_EXIT_TROUBLE;
     case OPT_EDIT:

@@ -61,6 +61,16 @@ ehl_program (void)
    need not say it again.  */
 static bool memory_said;
 
+/* Do these LEN bytes say that memory ran out?  */
+static bool
+says_out_of_memory (const char *text, size_t len)
+{
+  static const char ours[] = "memory exhausted";
+  const char *libc = strerror (ENOMEM);
+  return memmem (text, len, ours, sizeof ours - 1)
+         || memmem (text, len, libc, strlen (libc));
+}
+
 static void
 note_memory_message (const char *fmt, va_list ap)
 {
@@ -69,7 +79,7 @@ note_memory_message (const char *fmt, va_list ap)
   va_copy (copy, ap);
   vsnprintf (msg, sizeof msg, fmt, copy);
   va_end (copy);
-  if (strstr (msg, "memory exhausted") || strstr (msg, strerror (ENOMEM)))
+  if (says_out_of_memory (msg, strlen (msg)))
     memory_said = true;
 }
 
@@ -106,6 +116,26 @@ ehl_warn_to (FILE *out, const char *file, long line, const char *fmt, ...)
   va_start (ap, fmt);
   vwarn_to (out, file, line, fmt, ap);
   va_end (ap);
+}
+
+void
+ehl_say_collected (const char *text, size_t len)
+{
+  fflush (stdout);
+  fwrite (text, 1, len, stderr);
+  if (says_out_of_memory (text, len))
+    memory_said = true;
+}
+
+bool
+ehl_memstream_close (FILE *mem, char *const *buf)
+{
+  bool ok = !ferror (mem);
+  ok &= fclose (mem) == 0;
+  ok &= *buf != NULL;
+  if (!ok)
+    ehl_alloc_failed ();
+  return ok;
 }
 
 void

@@ -59,6 +59,17 @@ void ehl_print_help_tail (void);
    thread only.  */
 bool ehl_fwrite (const void *buf, size_t len, FILE *out);
 
+/* Close MEM, a stream from open_memstream (&BUF, ...); false if what was
+   written to it is not all in BUF.  glibc's fclose itself may fail to
+   give back the text (its last realloc fails: BUF is then NULL and
+   fclose still returns 0).  A failure is counted as a failed allocation
+   (ehl_alloc_failures), so ehl_finish says memory ran out.  */
+bool ehl_memstream_close (FILE *mem, char *const *buf);
+
+/* Write LEN bytes of diagnostics collected in a buffer (a memstream
+   given to ehl_warn_to) to stderr, as if said there directly.  */
+void ehl_say_collected (const char *text, size_t len);
+
 /* Flush and close standard output, report a write error, and return the
    program's final status: STATUS, or EHL_EXIT_TROUBLE if output failed.
    A reader that closed the pipe early (EPIPE) is not an error.  Call as

@@ -162,7 +162,7 @@ read_chunk (struct plan *p, struct chunk *c, void *state)
     {
       atomic_store (&p->failed, true);
       if (diag)
-        fclose (diag);
+        ehl_memstream_close (diag, &c->diag);
       ehl_reader_free (r);
       return;
     }
@@ -177,7 +177,9 @@ read_chunk (struct plan *p, struct chunk *c, void *state)
     }
   c->st = *ehl_reader_stats (r);
   ehl_reader_free (r);
-  fclose (diag);
+  /* Diagnostics lost would be bad lines skipped without a word.  */
+  if (!ehl_memstream_close (diag, &c->diag))
+    atomic_store (&p->failed, true);
 }
 
 struct worker
@@ -259,8 +261,8 @@ ehl_read_parallel (char *const *files, int nfiles, unsigned mode, int jobs,
 
   for (size_t i = 0; i < p.n; i++)
     {
-      if (p.chunks[i].diag_len)
-        fwrite (p.chunks[i].diag, 1, p.chunks[i].diag_len, stderr);
+      if (p.chunks[i].diag)
+        ehl_say_collected (p.chunks[i].diag, p.chunks[i].diag_len);
       free (p.chunks[i].diag);
       add_stats (stats, &p.chunks[i].st);
     }

@@ -220,8 +220,7 @@ format_part (void *ctx, size_t begin, size_t end, int part)
   bool ok = true;
   for (size_t i = begin; ok && i < end; i++)
     ok = rd->fn (&mine, rd->first + i);
-  ok &= !ferror (mine.out);
-  ok &= fclose (mine.out) == 0;
+  ok &= ehl_memstream_close (mine.out, &p->buf);
   ehl_case_result_free (&mine.res);
   return ok;
 }
