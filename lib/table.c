@@ -39,7 +39,7 @@ codepoint_width (uint32_t c)
 {
   if (c >= 0x20 && c < 0x300)
     return 1;                   /* Latin and the like: the common case */
-  if (c == 0 || (c >= 0x300 && c <= 0x36F) || (c >= 0x200B && c <= 0x200F)
+  if (c < 0x20 || (c >= 0x300 && c <= 0x36F) || (c >= 0x200B && c <= 0x200F)
       || (c >= 0xFE00 && c <= 0xFE0F) || (c >= 0x1AB0 && c <= 0x1AFF)
       || (c >= 0x20D0 && c <= 0x20FF) || c == 0x200D
       || (c >= 0x610 && c <= 0x61A) || (c >= 0x64B && c <= 0x65F)

@@ -278,6 +278,12 @@ test_text (void)
   char s[32] = "Przemys\xC5\x82\x61w Kowalski";
   ehl_truncate_width (s, 10);
   CHECK_STR (s, "Przemys...");
+  /* A control character takes no column, in the width and in cutting
+     alike: the cut keeps what fits.  */
+  CHECK (ehl_display_width ("a\tb\x01") == 2);
+  char c[32] = "\t\tabcdefghij\xC3\xAA";    /* 11 columns */
+  ehl_truncate_width (c, 10);
+  CHECK_STR (c, "\t\tabcdefg...");
   CHECK (ehl_csv_is_formula ("=1+1") && ehl_csv_is_formula ("@x")
          && ehl_csv_is_formula ("-2") && !ehl_csv_is_formula ("a=b")
          && !ehl_csv_is_formula (""));
