@@ -28,7 +28,7 @@ struct ehl_audit
   struct held
   {
     struct ehl_record rec;
-    size_t hash;                /* of its case identifier */
+    struct ehl_case_key key;
   } ahead[EHL_FETCH_STEPS];     /* records held back (oldest first) while
                                    their case is fetched into the cache */
   size_t n_ahead;
@@ -202,7 +202,7 @@ shared_name (ehl_audit *a, json_t *name)
 }
 
 static bool
-add_now (ehl_audit *a, const struct ehl_record *rec)
+add_now (ehl_audit *a, const struct ehl_record *rec, struct ehl_case_key key)
 {
   const ehl_expect_set *set = a->set;
   int type = rec->type;
@@ -219,7 +219,7 @@ add_now (ehl_audit *a, const struct ehl_record *rec)
       keep = mask || (a->keep_types & (1u << type));
     }
   struct ehl_item *item;
-  if (!ehl_cases_add (a->cases, rec, keep, &item))
+  if (!ehl_cases_add (a->cases, rec, key, keep, &item))
     return false;
   if (!item)
     return true;
@@ -241,11 +241,11 @@ add_now (ehl_audit *a, const struct ehl_record *rec)
 static bool
 add_oldest (ehl_audit *a)
 {
-  struct ehl_record rec = a->ahead[0].rec;
+  struct held h = a->ahead[0];
   a->n_ahead--;
   memmove (a->ahead, a->ahead + 1, a->n_ahead * sizeof *a->ahead);
-  bool ok = add_now (a, &rec);
-  json_decref (rec.json);
+  bool ok = add_now (a, &h.rec, h.key);
+  json_decref (h.rec.json);
   return ok;
 }
 
@@ -261,15 +261,14 @@ ehl_audit_add (ehl_audit *a, const struct ehl_record *rec)
   bool ok = true;
   if (a->n_ahead == EHL_FETCH_STEPS)
     ok = add_oldest (a);
-  const char *case_id = ehl_record_case (rec->json);
   struct held *h = &a->ahead[a->n_ahead++];
   h->rec = *rec;
   h->rec.file = NULL;           /* the reader may be gone when it is added */
-  json_incref (h->rec.json);
-  h->hash = case_id ? ehl_hash_string (case_id) : 0;
+  json_incref (h->rec.json);    /* which also keeps KEY's identifier */
+  h->key = ehl_case_key_of (rec->json);
   /* The newest record's first step, the one before's second, ...  */
   for (size_t i = 0; i < a->n_ahead; i++)
-    ehl_cases_prefetch (a->cases, a->ahead[a->n_ahead - 1 - i].hash,
+    ehl_cases_prefetch (a->cases, a->ahead[a->n_ahead - 1 - i].key.hash,
                         (enum ehl_fetch) i);
   return ok;
 }

@@ -37,8 +37,6 @@ struct ehl_cases
   ehl_day as_of;
   char *const *files;
   int nfiles;
-  struct ehl_case *last;        /* the case looked up last: a case file
-                                   holds one case, line after line */
 };
 
 ehl_cases *
@@ -150,15 +148,13 @@ ehl_cases_prefetch (const ehl_cases *c, size_t hash, enum ehl_fetch step)
     PREFETCH (&k->items[k->n_items], 1);
 }
 
-struct ehl_case *
-ehl_cases_case (ehl_cases *c, const char *id)
+/* ehl_cases_case, when the hash of ID is known.  */
+static struct ehl_case *
+case_at (ehl_cases *c, const char *id, size_t hash)
 {
-  if (c->last && strcmp (c->last->id, id) == 0)
-    return c->last;
-  size_t hash = ehl_hash_string (id);
   struct slot *s = find_slot (c->slots, c->n_slots, id, hash);
   if (s->k)
-    return c->last = s->k;
+    return s->k;
   if ((c->n + 1) * 2 > c->n_slots)
     {
       if (!grow_slots (c))
@@ -171,7 +167,20 @@ ehl_cases_case (ehl_cases *c, const char *id)
     return NULL;
   *s = (struct slot) { hash, k };
   c->list[c->n++] = k;
-  return c->last = k;
+  return k;
+}
+
+struct ehl_case *
+ehl_cases_case (ehl_cases *c, const char *id)
+{
+  return case_at (c, id, ehl_hash_string (id));
+}
+
+struct ehl_case_key
+ehl_case_key_of (json_t *rec)
+{
+  const char *id = ehl_record_case (rec);
+  return (struct ehl_case_key) { id, id ? ehl_hash_string (id) : 0 };
 }
 
 bool
@@ -230,16 +239,15 @@ record_id (json_t *json)
 }
 
 bool
-ehl_cases_add (ehl_cases *c, const struct ehl_record *rec, bool keep,
-               struct ehl_item **item)
+ehl_cases_add (ehl_cases *c, const struct ehl_record *rec,
+               struct ehl_case_key key, bool keep, struct ehl_item **item)
 {
   ehl_day day;
   *item = NULL;
-  const char *case_id = ehl_record_case (rec->json);
-  if (!case_id || !ehl_date_parse_iso (ehl_get_str (rec->json, "date"), &day)
+  if (!key.id || !ehl_date_parse_iso (ehl_get_str (rec->json, "date"), &day)
       || day > c->as_of)
     return true;
-  struct ehl_case *k = ehl_cases_case (c, case_id);
+  struct ehl_case *k = case_at (c, key.id, key.hash);
   if (!k)
     return false;
   if (!note_removed (k, ehl_get_str (rec->json, "supersedes")))

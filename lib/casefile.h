@@ -46,11 +46,23 @@ typedef struct ehl_cases ehl_cases;
    FILES are the operand names, for ehl_item_file.  */
 ehl_cases *ehl_cases_new (ehl_day as_of, char *const *files, int nfiles);
 
-/* Note REC, a valid record, in its case.  Its supersedes or void target
-   is remembered.  If KEEP, an item is added and returned in *ITEM for the
-   caller to fill in (json, mask); else *ITEM is NULL.  Returns false only
-   if memory ran out.  */
-bool ehl_cases_add (ehl_cases *c, const struct ehl_record *rec, bool keep,
+/* A record's case, found once for all the steps that need it: its
+   identifier if valid (ehl_record_case; else NULL) and ehl_hash_string
+   of it.  */
+struct ehl_case_key
+{
+  const char *id;
+  size_t hash;
+};
+struct ehl_case_key ehl_case_key_of (json_t *rec);
+
+/* Note REC, a valid record whose case is KEY, in its case (nothing if
+   KEY has no identifier).  Its supersedes or void target is remembered.
+   If KEEP, an item is added and returned in *ITEM for the caller to fill
+   in (json, mask); else *ITEM is NULL.  Returns false only if memory ran
+   out.  */
+bool ehl_cases_add (ehl_cases *c, const struct ehl_record *rec,
+                    struct ehl_case_key key, bool keep,
                     struct ehl_item **item);
 
 /* Fetching a case into the cache in steps, ahead of ehl_cases_add, for

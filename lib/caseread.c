@@ -139,15 +139,15 @@ static bool
 take_record (ehl_cases *cases, const struct ehl_record *rec,
              const struct ehl_caseread *how)
 {
-  const char *case_id = ehl_record_case (rec->json);
-  if (!case_id || !ehl_case_list_wants (how->only, case_id))
+  struct ehl_case_key key = ehl_case_key_of (rec->json);
+  if (!key.id || !ehl_case_list_wants (how->only, key.id))
     return true;
   bool keep = how->wants (rec->json, rec->type, how->ctx);
   bool every_case = how->only && how->only->n > 0;
   if (!keep && !every_case && !corrects (rec->json, rec->type))
     return true;
   struct ehl_item *item;
-  if (!ehl_cases_add (cases, rec, keep, &item))
+  if (!ehl_cases_add (cases, rec, key, keep, &item))
     return false;
   return !item || how->fill (item, rec, how->ctx);
 }

@@ -33,7 +33,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   while (ehl_reader_next (r, &rec))
     {
       struct ehl_item *item;
-      if (ehl_cases_add (cases, &rec, true, &item) && item)
+      if (ehl_cases_add (cases, &rec, ehl_case_key_of (rec.json), true,
+                         &item) && item)
         item->json = json_incref (rec.json);
       json_decref (rec.json);
     }

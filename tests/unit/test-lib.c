@@ -190,7 +190,8 @@ add (ehl_cases *c, const char *text, long line)
   struct ehl_record rec = { json_loads (text, 0, &err), "f", line, 0, 0 };
   struct ehl_item *item;
   rec.type = ehl_type_from_name (ehl_get_str (rec.json, "type"));
-  CHECK (rec.json && ehl_cases_add (c, &rec, true, &item));
+  CHECK (rec.json && ehl_cases_add (c, &rec, ehl_case_key_of (rec.json),
+                                   true, &item));
   if (item)
     item->json = json_incref (rec.json);
   json_decref (rec.json);
