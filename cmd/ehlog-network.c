@@ -375,10 +375,7 @@ bits (uint64_t mask, int shift, int width)
 static uint64_t
 value_number (const char *const *values, const char *s)
 {
-  for (size_t i = 0; s && values[i]; i++)
-    if (strcmp (values[i], s) == 0)
-      return i + 1;
-  return 0;
+  return (uint64_t) (ehl_enum_index (values, s) + 1);
 }
 
 /* The mask of network record REC; false if memory ran out.  */

@@ -196,15 +196,13 @@ bits (uint64_t mask, int shift, int width)
   return mask >> shift & ((UINT64_C (1) << width) - 1);
 }
 
-/* Index of S in the NULL-terminated VALUES (0 if absent: the record is
-   valid, so it never is).  */
+/* Index of S in VALUES (0 if absent: the record is valid, so it never
+   is).  */
 static uint64_t
 enum_index (const char *const *values, const char *s)
 {
-  for (int i = 0; s && values[i]; i++)
-    if (strcmp (values[i], s) == 0)
-      return (uint64_t) i;
-  return 0;
+  int i = ehl_enum_index (values, s);
+  return i < 0 ? 0 : (uint64_t) i;
 }
 
 /* The number of S (if given) in table T, shifted into place in *MASK;

@@ -324,13 +324,13 @@ problem (struct checker *ck, const struct path *at, const char *fmt,
   ck->fn (ck->ctx, where, msg);
 }
 
-static bool
-in_list (const char *const *values, const char *s)
+int
+ehl_enum_index (const char *const *values, const char *s)
 {
-  for (; *values; values++)
-    if (strcmp (*values, s) == 0)
-      return true;
-  return false;
+  for (int i = 0; s && values[i]; i++)
+    if (strcmp (values[i], s) == 0)
+      return i;
+  return -1;
 }
 
 static const char *
@@ -397,7 +397,7 @@ check_string_value (struct checker *ck, const struct path *at,
       break;
     case EHL_K_ENUM:
     case EHL_K_ENUMS:
-      if (f->values && !in_list (f->values, s))
+      if (f->values && ehl_enum_index (f->values, s) < 0)
         {
           /* The value itself is not quoted: it might be a name.  */
           char expected[512] = "";
@@ -439,7 +439,7 @@ check_domains (struct checker *ck, const struct path *at, json_t *v)
   json_object_foreach (v, key, text)
     {
       struct path sub = { at, key, 0 };
-      if (!in_list (ehl_domains, key))
+      if (ehl_enum_index (ehl_domains, key) < 0)
         problem (ck, at, "has a key that is not one of the seven domains"
                  " (harm worry_statement complicating_factors"
                  " existing_strengths existing_safety goals next_steps)",

@@ -55,6 +55,10 @@ const struct ehl_field *ehl_field_find (const struct ehl_field *fields,
 /* Look up a field of TYPE (its own fields first, then the envelope).  */
 const struct ehl_field *ehl_field_lookup (enum ehl_type type, const char *name);
 
+/* The index of S in VALUES (an enum field's NULL-terminated values), or
+   -1 if S is NULL or not one of them.  */
+int ehl_enum_index (const char *const *values, const char *s);
+
 enum ehl_type ehl_type_from_name (const char *name);
 const char *ehl_type_name (enum ehl_type type);
 
