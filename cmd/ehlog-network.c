@@ -559,16 +559,13 @@ check_member (const char *file, const struct ehl_case_list *only,
 static int
 record_network (const struct options *o, ehl_maker *mk)
 {
-  if (o->cases.n > 1)
-    return ehl_usage_fail ("--case: give one case when recording");
+  int status = ehl_maker_case_option (mk, &o->cases);
+  if (status != EHL_EXIT_OK)
+    return status;
   if (o->check_against && o->action != ACT_SPOKEN
       && o->action != ACT_WITHDRAW)
     return ehl_usage_fail ("--check-against needs --spoken or --withdraw");
 
-  struct ehl_make_env *env = ehl_maker_env (mk);
-  if (o->cases.n == 1)
-    env->case_id = (struct ehl_value) { o->cases.ids[0],
-                                        { NULL, 0, "--case" } };
   bool member = o->action != ACT_MEETING;
   json_t *rec = ehl_maker_begin (mk, member ? EHL_T_NETWORK : EHL_T_MEETING);
   if (!rec)
@@ -577,7 +574,7 @@ record_network (const struct options *o, ehl_maker *mk)
     put_member_fields (mk, rec, o);
   else
     put_meeting_fields (mk, rec, o);
-  ehl_maker_envelope (mk, rec, env);
+  ehl_maker_envelope (mk, rec, ehl_maker_env (mk));
   if (o->action == ACT_SPOKEN)
     put_spoken_to (mk, rec);
 

@@ -148,12 +148,9 @@ static int
 record_scale (const struct options *o, ehl_maker *mk, json_t *rec,
               const ehl_fieldopts *fo)
 {
-  if (o->cases.n > 1)
-    return ehl_usage_fail ("--case: give one case when recording");
-  struct ehl_make_env *env = ehl_maker_env (mk);
-  if (o->cases.n == 1)
-    env->case_id = (struct ehl_value) { o->cases.ids[0],
-                                        { NULL, 0, "--case" } };
+  int status = ehl_maker_case_option (mk, &o->cases);
+  if (status != EHL_EXIT_OK)
+    return status;
   if (!json_object_get (rec, "scale")
       && json_object_set_new (rec, "scale", json_string ("wellbeing")) != 0)
     {
@@ -161,7 +158,7 @@ record_scale (const struct options *o, ehl_maker *mk, json_t *rec,
       return EHL_EXIT_TROUBLE;
     }
   ehl_fieldopts_register (fo, mk, rec);
-  ehl_maker_envelope (mk, rec, env);
+  ehl_maker_envelope (mk, rec, ehl_maker_env (mk));
   return ehl_maker_finish (mk) ? EHL_EXIT_OK : EHL_EXIT_TROUBLE;
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "caseread.h"
 #include "cli.h"
 #include "date.h"
 #include "grow.h"
@@ -167,6 +168,17 @@ struct ehl_make_env *
 ehl_maker_env (ehl_maker *mk)
 {
   return &mk->env;
+}
+
+int
+ehl_maker_case_option (ehl_maker *mk, const struct ehl_case_list *cases)
+{
+  if (cases->n > 1)
+    return ehl_usage_fail ("--case: give one case when recording");
+  if (cases->n == 1)
+    mk->env.case_id = (struct ehl_value) { cases->ids[0],
+                                           { NULL, 0, "--case" } };
+  return EHL_EXIT_OK;
 }
 
 /* ---- problems ---- */

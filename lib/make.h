@@ -121,6 +121,13 @@ bool ehl_maker_option (ehl_maker *mk, int c, const char *arg);
    (a form's values) before ehl_maker_envelope.  */
 struct ehl_make_env *ehl_maker_env (ehl_maker *mk);
 
+/* For a program whose --case also chooses cases to read (a list, see
+   caseread.h): when recording, the one case given becomes the record's.
+   Returns EHL_EXIT_OK, or EHL_EXIT_TROUBLE after a usage message if
+   more than one was given.  */
+struct ehl_case_list;
+int ehl_maker_case_option (ehl_maker *mk, const struct ehl_case_list *cases);
+
 /* Start a new record of TYPE at the end of the batch: {"type": TYPE}.
    The record is borrowed: fill in its fields, then call
    ehl_maker_envelope.  NULL if memory ran out (then counted as a
