@@ -228,6 +228,19 @@ ehl_field_lookup (enum ehl_type type, const char *name)
   return f ? f : find_field (envelope, name);
 }
 
+const struct ehl_field *
+ehl_field_member (const struct ehl_field *f, const char *name)
+{
+  /* The leaf of "domains.harm": one domain's text.  */
+  static const struct ehl_field domain_text =
+    { "domain", EHL_K_STRING, false, NULL, NULL, 0 };
+  if (f->kind == EHL_K_OBJECT)
+    return find_field (f->sub, name);
+  if (f->kind == EHL_K_DOMAINS && ehl_is_domain (name))
+    return &domain_text;
+  return NULL;
+}
+
 enum ehl_type
 ehl_type_from_name (const char *name)
 {

@@ -54,6 +54,11 @@ const struct ehl_field *ehl_field_find (const struct ehl_field *fields,
                                         const char *name);
 /* Look up a field of TYPE (its own fields first, then the envelope).  */
 const struct ehl_field *ehl_field_lookup (enum ehl_type type, const char *name);
+/* The field that member NAME of field F's value is: one of F's
+   sub-fields if F is an object, a domain's text if F is the seven
+   domains, else NULL.  */
+const struct ehl_field *ehl_field_member (const struct ehl_field *f,
+                                          const char *name);
 
 /* The index of S in VALUES (an enum field's NULL-terminated values), or
    -1 if S is NULL or not one of them.  */

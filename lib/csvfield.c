@@ -14,10 +14,6 @@
 
 enum { MAX_INDEX = 999 };       /* the N of children.N.ref */
 
-/* The leaf of "domains.harm": one domain's text.  */
-static const struct ehl_field domain_text =
-  { "domain", EHL_K_STRING, false, NULL, NULL, 0 };
-
 /* ---- paths ---- */
 
 
@@ -51,11 +47,8 @@ resolve (enum ehl_type type, char *const *segs, size_t nsegs, char *shown,
     switch (f->kind)
       {
       case EHL_K_OBJECT:
-        f = ehl_field_find (f->sub, segs[i]);
-        append_shown (shown, size, ".%s", segs[i]);
-        break;
       case EHL_K_DOMAINS:
-        f = i + 1 == nsegs && ehl_is_domain (segs[i]) ? &domain_text : NULL;
+        f = ehl_field_member (f, segs[i]);
         append_shown (shown, size, ".%s", segs[i]);
         break;
       case EHL_K_OBJECTS:

@@ -122,12 +122,6 @@ path_split (const char *text, struct ehl_path *p)
     }
 }
 
-/* A domain's text, as a field of a "domains" object.  */
-static const struct ehl_field domain_text = { "", EHL_K_STRING, false, NULL,
-                                              NULL, 0 };
-
-
-
 /* The contract's field at PATH in records of TYPE, or NULL.  Dotted
    paths reach into objects only.  */
 static const struct ehl_field *
@@ -136,12 +130,7 @@ contract_field (int type, const struct ehl_path *p)
   const struct ehl_field *f = ehl_field_lookup ((enum ehl_type) type,
                                                 p->seg[0]);
   for (int i = 1; f && i < p->n; i++)
-    if (f->kind == EHL_K_OBJECT)
-      f = ehl_field_find (f->sub, p->seg[i]);
-    else if (f->kind == EHL_K_DOMAINS)
-      f = ehl_is_domain (p->seg[i]) ? &domain_text : NULL;
-    else
-      f = NULL;
+    f = ehl_field_member (f, p->seg[i]);
   return f;
 }
 
