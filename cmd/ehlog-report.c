@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "caseread.h"
 #include "cli.h"
 #include "expect.h"
 #include "jsonload.h"
@@ -14,7 +15,6 @@
 #include "parallel.h"
 #include "record.h"
 #include "report.h"
-#include "strmap.h"
 
 /* The open-record fields --by accepts (and "by", the envelope's).  */
 static const char *const group_fields[] = { "team", "service", "lead", "by",
@@ -24,9 +24,7 @@ struct options
 {
   ehl_day as_of;
   const char *expectations;
-  ehl_strmap *cases;            /* --case: wanted case -> 1 + its index */
-  char **case_list;
-  size_t n_cases;
+  struct ehl_case_list cases;   /* --case */
   long jobs;
   struct ehl_report_opts report;
   bool names;
@@ -68,31 +66,6 @@ usage (int status)
           "The default expectation file is %s/%s\n"
           "($EHLOG_DATADIR replaces %s).\n",
           EHLOG_DATADIR, EHL_DEFAULT_EXPECTATIONS, EHLOG_DATADIR);
-}
-
-static bool
-add_case (struct options *o, const char *id)
-{
-  if (!ehl_case_id_valid (id))
-    {
-      ehl_usage_fail ("--case: '%s' is not a case identifier", id);
-      return false;
-    }
-  if (ehl_strmap_get (o->cases, id))
-    return true;
-  char **grown = realloc (o->case_list, (o->n_cases + 1) * sizeof *grown);
-  const char *key = grown ? ehl_strmap_put (o->cases, id,
-                                            (void *) (uintptr_t) (o->n_cases + 1))
-                    : NULL;
-  if (grown)
-    o->case_list = grown;
-  if (!key)
-    {
-      ehl_warn ("memory exhausted");
-      return false;
-    }
-  o->case_list[o->n_cases++] = (char *) key;
-  return true;
 }
 
 static bool
@@ -144,7 +117,7 @@ parse_options (int argc, char **argv, struct options *o)
         o->expectations = optarg;
         break;
       case OPT_CASE:
-        if (!add_case (o, optarg))
+        if (!ehl_case_option (&o->cases, optarg))
           return EHL_EXIT_TROUBLE;
         break;
       case OPT_FORMAT:
@@ -186,7 +159,7 @@ struct job
 {
   const struct options *o;
   ehl_audit *audit;
-  unsigned char *seen;          /* n_cases flags */
+  unsigned char *seen;          /* a flag for each --case */
 };
 
 /* Is the record's case one to audit?  Notes the --case ids seen.  */
@@ -194,13 +167,12 @@ static bool
 wanted (struct job *job, json_t *rec)
 {
   const struct options *o = job->o;
-  if (o->n_cases == 0)
+  if (o->cases.n == 0)
     return true;
-  const char *case_id = ehl_record_case (rec);
-  uintptr_t at = case_id ? (uintptr_t) ehl_strmap_get (o->cases, case_id) : 0;
-  if (!at)
+  long at = ehl_case_list_index (&o->cases, ehl_record_case (rec));
+  if (at < 0)
     return false;
-  job->seen[at - 1] = 1;
+  job->seen[at] = 1;
   return true;
 }
 
@@ -240,7 +212,7 @@ read_records (const struct options *o, const ehl_expect_set *set,
     {
       jobs[i].o = o;
       jobs[i].audit = ehl_audit_new (set, ao);
-      jobs[i].seen = calloc (o->n_cases + 1, 1);
+      jobs[i].seen = calloc (o->cases.n + 1, 1);
       states[i] = &jobs[i];
       ok = jobs[i].audit && jobs[i].seen;
     }
@@ -248,7 +220,7 @@ read_records (const struct options *o, const ehl_expect_set *set,
                                 states, consume, st);
   for (long i = 1; ok && i < n; i++)
     {
-      for (size_t c = 0; c < o->n_cases; c++)
+      for (size_t c = 0; c < o->cases.n; c++)
         jobs[0].seen[c] |= jobs[i].seen[c];
       ok = ehl_audit_merge (jobs[0].audit, jobs[i].audit);
       jobs[i].audit = NULL;     /* merged, and freed by the merge */
@@ -257,7 +229,7 @@ read_records (const struct options *o, const ehl_expect_set *set,
   ehl_audit *a = NULL;
   if (ok)
     {
-      memcpy (seen, jobs[0].seen, o->n_cases);
+      memcpy (seen, jobs[0].seen, o->cases.n);
       a = jobs[0].audit;
       jobs[0].audit = NULL;
     }
@@ -272,10 +244,10 @@ static size_t
 missing_cases (const struct options *o, const unsigned char *seen)
 {
   size_t missing = 0;
-  for (size_t i = 0; i < o->n_cases; i++)
+  for (size_t i = 0; i < o->cases.n; i++)
     if (!seen[i])
       {
-        ehl_warn ("%s: no records for this case", o->case_list[i]);
+        ehl_warn ("%s: no records for this case", o->cases.ids[i]);
         missing++;
       }
   return missing;
@@ -319,16 +291,10 @@ main (int argc, char **argv)
 {
   struct options o = { .as_of = EHL_NO_DAY, .jobs = ehl_cpu_count () };
   ehl_cli_init (argc, argv);
-  if (!(o.cases = ehl_strmap_new ()))
-    {
-      ehl_warn ("memory exhausted");
-      return EHL_EXIT_TROUBLE;
-    }
   int status = parse_options (argc, argv, &o);
   if (status >= 0)
     {
-      ehl_strmap_free (o.cases);
-      free (o.case_list);
+      ehl_case_list_free (&o.cases);
       return status;
     }
 
@@ -343,7 +309,7 @@ main (int argc, char **argv)
   struct ehl_audit_opts ao = { o.as_of, argv + optind, argc - optind, o.names,
                                o.report.group_field };
   struct ehl_read_stats st = { 0 };
-  unsigned char *seen = calloc (o.n_cases + 1, 1);
+  unsigned char *seen = calloc (o.cases.n + 1, 1);
   if (!seen)
     ehl_warn ("memory exhausted");
   ehl_audit *a = set && seen ? read_records (&o, set, &ao, argv + optind,
@@ -360,7 +326,6 @@ main (int argc, char **argv)
   free (seen);
   ehl_audit_free (a);
   ehl_expect_free (set);
-  ehl_strmap_free (o.cases);
-  free (o.case_list);
+  ehl_case_list_free (&o.cases);
   return ehl_finish (status);
 }

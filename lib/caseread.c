@@ -4,6 +4,7 @@
 
 #include "caseread.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "cli.h"
@@ -28,7 +29,8 @@ ehl_case_list_add (struct ehl_case_list *l, const char *id, bool *no_memory)
       *no_memory = true;
       return false;
     }
-  const char *key = ehl_strmap_put (l->set, id, (void *) l);
+  /* The value is 1 + the index (never NULL).  */
+  const char *key = ehl_strmap_put (l->set, id, (void *) (uintptr_t) (l->n + 1));
   if (!key)
     {
       *no_memory = true;
@@ -42,6 +44,13 @@ bool
 ehl_case_list_wants (const struct ehl_case_list *l, const char *id)
 {
   return !l || l->n == 0 || ehl_strmap_get (l->set, id) != NULL;
+}
+
+long
+ehl_case_list_index (const struct ehl_case_list *l, const char *id)
+{
+  uintptr_t at = l->set && id ? (uintptr_t) ehl_strmap_get (l->set, id) : 0;
+  return (long) at - 1;
 }
 
 size_t
