@@ -998,8 +998,8 @@ ehl_audit_eval (const ehl_audit *a, size_t i, enum ehl_reasons reasons,
 {
   const ehl_expect_set *set = a->set;
   const struct ehl_case *k = ehl_cases_at (a->cases, i);
-  size_t words = (set->n_sels + 63) / 64;
-  if (!k || !case_bits (a, k, words ? words : 1, res))
+  size_t words = set->n_sels ? (set->n_sels + 63) / 64 : 1;   /* per item */
+  if (!k || !case_bits (a, k, words, res))
     return false;
   clear_findings (res);
   if (res->n != set->n_exps)
@@ -1014,7 +1014,7 @@ ehl_audit_eval (const ehl_audit *a, size_t i, enum ehl_reasons reasons,
     }
   res->case_id = k->id;
   res->group = case_group (a, k);
-  struct ctx c = { a, k, res->bits, words ? words : 1,
+  struct ctx c = { a, k, res->bits, words,
                    reasons == EHL_REASONS_ALL };
   struct ctx why = c;
   why.reasons = true;

@@ -194,10 +194,7 @@ ehl_type_fields (enum ehl_type type)
 bool
 ehl_is_domain (const char *s)
 {
-  for (const char *const *d = ehl_domains; *d; d++)
-    if (strcmp (*d, s) == 0)
-      return true;
-  return false;
+  return ehl_enum_index (ehl_domains, s) >= 0;
 }
 
 const struct ehl_field *
@@ -452,7 +449,7 @@ check_domains (struct checker *ck, const struct path *at, json_t *v)
   json_object_foreach (v, key, text)
     {
       struct path sub = { at, key, 0 };
-      if (ehl_enum_index (ehl_domains, key) < 0)
+      if (!ehl_is_domain (key))
         problem (ck, at, "has a key that is not one of the seven domains"
                  " (harm worry_statement complicating_factors"
                  " existing_strengths existing_safety goals next_steps)",

@@ -317,9 +317,7 @@ check_keys (struct loader *ld, uint32_t types, struct ehl_test *t, json_t *v)
         {
           const struct ehl_field *f = (types & (1u << ty))
                                       ? contract_field (ty, &t->path) : NULL;
-          if (f && (f->kind == EHL_K_DOMAINS
-                    ? ehl_is_domain (json_string_value (k))
-                    : ehl_field_find (f->sub, json_string_value (k)) != NULL))
+          if (f && ehl_field_member (f, json_string_value (k)))
             known = true;
         }
       if (!json_is_string (k))
