@@ -250,11 +250,11 @@ add_oldest (ehl_audit *a)
 }
 
 /* Records come in any order, so each one's case is far from the last
-   one's in memory, and reaching it takes three cache misses in a row
-   (index slot, case, the case's next item) that stall the thread.
-   Instead, a record is held back while three more are read: at each,
-   its case is fetched one step further (casefile.h), and when it is
-   added all three are in the cache.  */
+   one's in memory, and reaching it takes two cache misses in a row
+   (index slot, then case) that stall the thread.  Instead, a record is
+   held back while two more are read: at each, its case is fetched one
+   step further (casefile.h), and when it is added both are in the
+   cache.  */
 bool
 ehl_audit_add (ehl_audit *a, const struct ehl_record *rec)
 {

@@ -28,12 +28,19 @@ struct slot
   struct ehl_case *k;           /* NULL: free */
 };
 
+/* Items are added to one array, in the order they come, each marked
+   with its case's number; resolve then moves each case's items together,
+   in place.  An array per case, grown by half as its items came, left a
+   quarter of its room unused (1M records) and was copied at each step.  */
 struct ehl_cases
 {
   struct slot *slots;
   size_t n_slots;               /* a power of two, at least twice N */
   struct ehl_case **list;       /* in order of creation, sorted by resolve */
   size_t n, cap;
+  struct ehl_item *items;       /* every case's items */
+  size_t n_items, cap_items;
+  bool placed;                  /* each case's items are together */
   ehl_day as_of;
   char *const *files;
   int nfiles;
@@ -56,13 +63,10 @@ ehl_cases_new (ehl_day as_of, char *const *files, int nfiles)
 }
 
 static void
-free_case (struct ehl_case *k)
+release_items (struct ehl_item *items, size_t n)
 {
-  for (size_t i = 0; i < k->n_items; i++)
-    json_decref (k->items[i].json);
-  free (k->items);
-  free (k->removed);
-  free (k);
+  for (size_t i = 0; i < n; i++)
+    json_decref (items[i].json);
 }
 
 void
@@ -70,8 +74,18 @@ ehl_cases_free (ehl_cases *c)
 {
   if (!c)
     return;
+  /* Once placed, what resolve let go of lies after each case's items.  */
+  if (!c->placed)
+    release_items (c->items, c->n_items);
   for (size_t i = 0; i < c->n; i++)
-    free_case (c->list[i]);
+    {
+      struct ehl_case *k = c->list[i];
+      if (c->placed)
+        release_items (k->items, k->n_items);
+      free (k->removed);
+      free (k);
+    }
+  free (c->items);
   free (c->list);
   free (c->slots);
   free (c);
@@ -139,13 +153,8 @@ ehl_cases_prefetch (const ehl_cases *c, size_t hash, enum ehl_fetch step)
   const struct ehl_case *k = guess_case (c, hash);
   if (!k)
     return;
-  if (step == EHL_FETCH_CASE)
-    {
-      PREFETCH (k, 0);
-      PREFETCH ((const char *) k + sizeof *k, 0);   /* the identifier */
-    }
-  else if (k->n_items < k->cap_items)
-    PREFETCH (&k->items[k->n_items], 1);
+  PREFETCH (k, 0);
+  PREFETCH ((const char *) k + sizeof *k, 0);       /* the identifier */
 }
 
 /* ehl_cases_case, when the hash of ID is known.  */
@@ -162,9 +171,12 @@ case_at (ehl_cases *c, const char *id, size_t hash)
       s = find_slot (c->slots, c->n_slots, id, hash);
     }
   struct ehl_case *k;
-  if (!ehl_grow (&c->list, &c->cap, c->n, sizeof *c->list)
+  /* Items name their case in 32 bits.  */
+  if (c->n == UINT32_MAX
+      || !ehl_grow (&c->list, &c->cap, c->n, sizeof *c->list)
       || !(k = new_case (id)))
     return NULL;
+  k->no = c->n;
   *s = (struct slot) { hash, k };
   c->list[c->n++] = k;
   return k;
@@ -257,66 +269,99 @@ ehl_cases_add (ehl_cases *c, const struct ehl_record *rec,
     return false;
   if (!keep)
     return true;
-  if (!ehl_grow (&k->items, &k->cap_items, k->n_items, sizeof *k->items))
+  if (!ehl_grow (&c->items, &c->cap_items, c->n_items, sizeof *c->items))
     return false;
-  struct ehl_item *it = &k->items[k->n_items++];
+  struct ehl_item *it = &c->items[c->n_items++];
   memset (it, 0, sizeof *it);
   it->id = record_id (rec->json);
   it->day = day;
   it->line = (uint32_t) rec->line;
   it->file_no = (uint16_t) rec->file_no;
   it->type = (int8_t) rec->type;
+  it->case_no = (uint32_t) k->no;
+  k->n_items++;
   *item = it;
   return true;
 }
 
-/* Move the N elements of SIZE bytes at FROM to the end of TO (N_TO of
-   them, with room for all).  */
-static void
-append (void *to, size_t *n_to, const void *from, size_t *n, size_t size)
+/* Give each case of SRC its case in DST (in SRC's PLACED) and hand
+   over the ids it removes.  False if memory ran out: SRC's items are
+   then not DST's.  */
+static bool
+map_cases (ehl_cases *dst, ehl_cases *src)
 {
-  if (*n)
-    memcpy ((char *) to + *n_to * size, from, *n * size);
-  *n_to += *n;
-  *n = 0;
+  for (size_t i = 0; i < src->n; i++)
+    {
+      struct ehl_case *from = src->list[i];
+      struct ehl_case *to = ehl_cases_case (dst, from->id);
+      if (!to || !ehl_reserve (&to->removed, &to->cap_removed,
+                               to->n_removed + from->n_removed,
+                               sizeof *to->removed))
+        return false;
+      if (from->n_removed)
+        memcpy (to->removed + to->n_removed, from->removed,
+                from->n_removed * sizeof *from->removed);
+      to->n_removed += from->n_removed;
+      from->n_removed = 0;
+      from->placed = to->no;
+    }
+  return true;
+}
+
+/* Give back all but the first N of C's items' room (if realloc will).  */
+static void
+shrink_items (ehl_cases *c, size_t n)
+{
+  if (n == 0)
+    {
+      free (c->items);
+      c->items = NULL;
+      c->cap_items = 0;
+      return;
+    }
+  struct ehl_item *less = realloc (c->items, n * sizeof *c->items);
+  if (less)
+    {
+      c->items = less;
+      c->cap_items = n;
+    }
+}
+
+/* Move SRC's items onto the end of DST's (which has room for them), to
+   their cases there.  They go a megabyte at a time from the end, and
+   SRC's room is given back as they go: else, for a moment, half of all
+   the items would be held twice.  */
+static void
+move_items (ehl_cases *dst, ehl_cases *src)
+{
+  const size_t piece = ((size_t) 1 << 20) / sizeof *src->items;
+  struct ehl_item *to = dst->items + dst->n_items;
+  for (size_t left = src->n_items; left > 0;)
+    {
+      size_t n = left < piece ? left : piece;
+      left -= n;
+      for (size_t i = left; i < left + n; i++)
+        {
+          to[i] = src->items[i];
+          to[i].case_no = (uint32_t) src->list[to[i].case_no]->placed;
+        }
+      shrink_items (src, left);
+    }
+  for (size_t i = 0; i < src->n; i++)
+    dst->list[src->list[i]->placed]->n_items += src->list[i]->n_items;
+  dst->n_items += src->n_items;
+  src->n_items = 0;
 }
 
 bool
 ehl_cases_merge (ehl_cases *dst, ehl_cases *src)
 {
-  bool ok = true;
-  for (size_t i = 0; i < src->n; i++)
-    {
-      struct ehl_case *from = src->list[i];
-      struct ehl_case *to = ehl_cases_case (dst, from->id);
-      if (!to)
-        {
-          ok = false;
-          break;
-        }
-      /* Room for exactly what comes: growing by half, item by item,
-         would leave up to half of every merged case unused.  */
-      if (!ehl_reserve (&to->items, &to->cap_items,
-                        to->n_items + from->n_items, sizeof *to->items)
-          || !ehl_reserve (&to->removed, &to->cap_removed,
-                           to->n_removed + from->n_removed,
-                           sizeof *to->removed))
-        {
-          ok = false;
-          break;
-        }
-      append (to->items, &to->n_items, from->items, &from->n_items,
-              sizeof *to->items);
-      append (to->removed, &to->n_removed, from->removed, &from->n_removed,
-              sizeof *to->removed);
-      /* Let go of each case as soon as it has moved, so merging the
-         threads' views never holds two copies of everything.  */
-      free (from->items);
-      free (from->removed);
-      from->items = NULL;
-      from->removed = NULL;
-      from->n_items = from->n_removed = 0;
-    }
+  /* Room first, so that once the cases are mapped nothing can fail.  */
+  bool ok = ehl_reserve (&dst->items, &dst->cap_items,
+                         dst->n_items + src->n_items, sizeof *dst->items)
+            && map_cases (dst, src);
+  if (ok)
+    move_items (dst, src);
   ehl_cases_free (src);
   return ok;
 }
@@ -477,11 +522,47 @@ resolve_cases (void *ctx, size_t begin, size_t end, int part)
   return ok;
 }
 
+/* Move each case's items together, in the order of the cases, without
+   a second array: each item not yet in its case's slice is swapped into
+   the next free place of the slice it belongs to, and whatever was
+   there takes its turn.  Every swap settles one item for good.  */
+static void
+place_items (ehl_cases *c)
+{
+  size_t at = 0;
+  for (size_t i = 0; i < c->n; i++)
+    {
+      struct ehl_case *k = c->list[i];
+      k->items = c->items + at;
+      k->placed = 0;
+      at += k->n_items;
+    }
+  for (size_t i = 0; i < c->n; i++)
+    {
+      struct ehl_case *k = c->list[i];
+      while (k->placed < k->n_items)
+        {
+          struct ehl_item *here = &k->items[k->placed];
+          while (here->case_no != i)
+            {
+              struct ehl_case *owner = c->list[here->case_no];
+              struct ehl_item there = owner->items[owner->placed];
+              owner->items[owner->placed++] = *here;
+              *here = there;
+            }
+          k->placed++;
+        }
+    }
+  c->placed = true;
+}
+
 bool
 ehl_cases_resolve_with (ehl_cases *c, const struct ehl_member_ops *ops,
                         int jobs)
 {
   struct resolving r = { c, ops ? ops : &json_member_ops };
+  if (!c->placed)
+    place_items (c);
   bool ok = ehl_parallel_ranges (c->n, jobs, resolve_cases, &r);
   if (c->n)
     qsort (c->list, c->n, sizeof *c->list, cmp_cases);

@@ -25,13 +25,19 @@ struct ehl_item
   uint32_t line;
   uint16_t file_no;             /* index of the file among the operands */
   int8_t type;                  /* enum ehl_type */
+  uint32_t case_no;             /* casefile's own: its case, until resolve */
 };
 
 struct ehl_case
 {
   const char *id;               /* the case identifier */
-  struct ehl_item *items;       /* after resolve: counted, by date */
-  size_t n_items, cap_items;
+  struct ehl_item *items;       /* after resolve: counted, by date (a
+                                   slice of one array the view owns) */
+  size_t n_items;               /* items added; after resolve, counted */
+  size_t no;                    /* casefile's own: its place among the
+                                   cases, in the order they were met */
+  size_t placed;                /* casefile's own, while merging and
+                                   resolving */
   uint64_t *removed;            /* ids named by supersedes or void */
   size_t n_removed, cap_removed;
   void *user;                   /* the caller's per-case state */
@@ -59,8 +65,8 @@ struct ehl_case_key ehl_case_key_of (json_t *rec);
 /* Note REC, a valid record whose case is KEY, in its case (nothing if
    KEY has no identifier).  Its supersedes or void target is remembered.
    If KEEP, an item is added and returned in *ITEM for the caller to fill
-   in (json, mask); else *ITEM is NULL.  Returns false only if memory ran
-   out.  */
+   in (json, mask) before the next record is added; else *ITEM is NULL.
+   Returns false only if memory ran out.  */
 bool ehl_cases_add (ehl_cases *c, const struct ehl_record *rec,
                     struct ehl_case_key key, bool keep,
                     struct ehl_item **item);
@@ -75,7 +81,6 @@ enum ehl_fetch
 {
   EHL_FETCH_SLOT,               /* its index slot */
   EHL_FETCH_CASE,               /* the case */
-  EHL_FETCH_ITEM,               /* where its next item goes */
   EHL_FETCH_STEPS
 };
 void ehl_cases_prefetch (const ehl_cases *c, size_t hash, enum ehl_fetch step);

@@ -197,6 +197,41 @@ add (ehl_cases *c, const char *text, long line)
   json_decref (rec.json);
 }
 
+/* Views read in parts (as by threads) and merged: each case's items
+   end up together, and a correction in one part applies to the other.  */
+static void
+test_casefile_merge (void)
+{
+  static char *files[] = { (char *) "f" };
+  ehl_cases *one = ehl_cases_new (EHL_NO_DAY, files, 1);
+  ehl_cases *two = ehl_cases_new (EHL_NO_DAY, files, 1);
+  add (one, "{\"type\":\"close\",\"case\":\"B\",\"date\":\"2021-05-03\","
+       "\"id\":\"0000000000000001\",\"reason\":\"other\"}", 1);
+  add (one, "{\"type\":\"close\",\"case\":\"A\",\"date\":\"2021-05-02\","
+       "\"id\":\"0000000000000002\",\"reason\":\"other\"}", 2);
+  add (one, "{\"type\":\"close\",\"case\":\"B\",\"date\":\"2021-05-01\","
+       "\"id\":\"0000000000000003\",\"reason\":\"other\"}", 3);
+  add (two, "{\"type\":\"close\",\"case\":\"C\",\"date\":\"2021-05-01\","
+       "\"id\":\"0000000000000004\",\"reason\":\"other\"}", 4);
+  add (two, "{\"type\":\"close\",\"case\":\"A\",\"date\":\"2021-05-01\","
+       "\"id\":\"0000000000000005\",\"reason\":\"needs_met\"}", 5);
+  add (two, "{\"type\":\"void\",\"case\":\"B\",\"date\":\"2021-05-04\","
+       "\"id\":\"0000000000000006\",\"target\":\"0000000000000003\","
+       "\"reason\":\"wrong case\"}", 6);
+  CHECK (ehl_cases_merge (one, two));
+  CHECK (ehl_cases_resolve (one));
+  CHECK (ehl_cases_count (one) == 3);
+  struct ehl_case *a = ehl_cases_at (one, 0), *b = ehl_cases_at (one, 1),
+    *c = ehl_cases_at (one, 2);
+  CHECK_STR (a->id, "A");
+  CHECK (a->n_items == 2 && a->items[0].line == 5 && a->items[1].line == 2);
+  CHECK_STR (b->id, "B");
+  CHECK (b->n_items == 2 && b->items[0].line == 1 && b->items[1].line == 6);
+  CHECK_STR (c->id, "C");
+  CHECK (c->n_items == 1 && c->items[0].line == 4);
+  ehl_cases_free (one);
+}
+
 static void
 test_casefile (void)
 {
@@ -359,6 +394,7 @@ main (void)
   test_ids ();
   test_validation ();
   test_casefile ();
+  test_casefile_merge ();
   test_strmap ();
   test_text ();
   test_parallel_ranges ();
