@@ -284,7 +284,7 @@ ehl_cases_add (ehl_cases *c, const struct ehl_record *rec,
   return true;
 }
 
-/* Give each case of SRC its case in DST (in SRC's PLACED) and hand
+/* Give each case of SRC its case in DST (in its DST_NO) and hand
    over the ids it removes.  False if memory ran out: SRC's items are
    then not DST's.  */
 static bool
@@ -303,7 +303,7 @@ map_cases (ehl_cases *dst, ehl_cases *src)
                 from->n_removed * sizeof *from->removed);
       to->n_removed += from->n_removed;
       from->n_removed = 0;
-      from->placed = to->no;
+      from->dst_no = to->no;
     }
   return true;
 }
@@ -343,12 +343,12 @@ move_items (ehl_cases *dst, ehl_cases *src)
       for (size_t i = left; i < left + n; i++)
         {
           to[i] = src->items[i];
-          to[i].case_no = (uint32_t) src->list[to[i].case_no]->placed;
+          to[i].case_no = (uint32_t) src->list[to[i].case_no]->dst_no;
         }
       shrink_items (src, left);
     }
   for (size_t i = 0; i < src->n; i++)
-    dst->list[src->list[i]->placed]->n_items += src->list[i]->n_items;
+    dst->list[src->list[i]->dst_no]->n_items += src->list[i]->n_items;
   dst->n_items += src->n_items;
   src->n_items = 0;
 }
@@ -522,36 +522,70 @@ resolve_cases (void *ctx, size_t begin, size_t end, int part)
   return ok;
 }
 
-/* Move each case's items together, in the order of the cases, without
-   a second array: each item not yet in its case's slice is swapped into
-   the next free place of the slice it belongs to, and whatever was
-   there takes its turn.  Every swap settles one item for good.  */
+#define RADIX_BITS 8
+#define RADIX (1u << RADIX_BITS)
+
+static unsigned
+digit (const struct ehl_item *it, unsigned shift)
+{
+  return (it->case_no >> shift) & (RADIX - 1);
+}
+
+/* Order the N ITEMS by their case numbers' digit at SHIFT, and within
+   each digit by the digits below it, in place (an MSD radix sort).  Each
+   item out of place is swapped into the next free place of its digit's
+   part, and whatever was there takes its turn, so every swap settles one
+   item.  Those places move up by one item at a time: fetching a little
+   ahead of each keeps the swaps from waiting on memory.  */
+static void
+sort_by_case (struct ehl_item *items, size_t n, unsigned shift)
+{
+  size_t count[RADIX] = { 0 }, next[RADIX], end[RADIX];
+  for (size_t i = 0; i < n; i++)
+    count[digit (&items[i], shift)]++;
+  for (size_t d = 0, at = 0; d < RADIX; d++)
+    {
+      next[d] = at;
+      end[d] = at += count[d];
+    }
+  for (unsigned d = 0; d < RADIX; d++)
+    while (next[d] < end[d])
+      {
+        struct ehl_item it = items[next[d]];
+        for (unsigned to = digit (&it, shift); to != d;
+             to = digit (&it, shift))
+          {
+            if (next[to] + 4 < end[to])
+              PREFETCH (&items[next[to] + 4], 1);
+            struct ehl_item *place = &items[next[to]++];
+            struct ehl_item was = *place;
+            *place = it;
+            it = was;
+          }
+        items[next[d]++] = it;
+      }
+  if (shift == 0)
+    return;
+  for (size_t d = 0, at = 0; d < RADIX; at += count[d++])
+    if (count[d] > 1)
+      sort_by_case (items + at, count[d], shift - RADIX_BITS);
+}
+
+/* Move each case's items together, in the order the cases were met,
+   without a second array.  */
 static void
 place_items (ehl_cases *c)
 {
+  unsigned shift = 0;
+  while (shift + RADIX_BITS < 32 && c->n > (size_t) 1 << (shift + RADIX_BITS))
+    shift += RADIX_BITS;
+  if (c->n_items)
+    sort_by_case (c->items, c->n_items, shift);
   size_t at = 0;
   for (size_t i = 0; i < c->n; i++)
     {
-      struct ehl_case *k = c->list[i];
-      k->items = c->items + at;
-      k->placed = 0;
-      at += k->n_items;
-    }
-  for (size_t i = 0; i < c->n; i++)
-    {
-      struct ehl_case *k = c->list[i];
-      while (k->placed < k->n_items)
-        {
-          struct ehl_item *here = &k->items[k->placed];
-          while (here->case_no != i)
-            {
-              struct ehl_case *owner = c->list[here->case_no];
-              struct ehl_item there = owner->items[owner->placed];
-              owner->items[owner->placed++] = *here;
-              *here = there;
-            }
-          k->placed++;
-        }
+      c->list[i]->items = c->items + at;
+      at += c->list[i]->n_items;
     }
   c->placed = true;
 }

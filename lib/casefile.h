@@ -36,8 +36,7 @@ struct ehl_case
   size_t n_items;               /* items added; after resolve, counted */
   size_t no;                    /* casefile's own: its place among the
                                    cases, in the order they were met */
-  size_t placed;                /* casefile's own, while merging and
-                                   resolving */
+  size_t dst_no;                /* casefile's own, while merging */
   uint64_t *removed;            /* ids named by supersedes or void */
   size_t n_removed, cap_removed;
   void *user;                   /* the caller's per-case state */

@@ -183,18 +183,25 @@ test_validation (void)
 }
 
 /* Add a record (JSON text) to C as if read from line LINE.  */
-static void
-add (ehl_cases *c, const char *text, long line)
+static bool
+add_record (ehl_cases *c, const char *text, long line)
 {
   json_error_t err;
   struct ehl_record rec = { json_loads (text, 0, &err), "f", line, 0, 0 };
-  struct ehl_item *item;
+  struct ehl_item *item = NULL;
   rec.type = ehl_type_from_name (ehl_get_str (rec.json, "type"));
-  CHECK (rec.json && ehl_cases_add (c, &rec, ehl_case_key_of (rec.json),
-                                   true, &item));
+  bool ok = rec.json && ehl_cases_add (c, &rec, ehl_case_key_of (rec.json),
+                                      true, &item);
   if (item)
     item->json = json_incref (rec.json);
   json_decref (rec.json);
+  return ok;
+}
+
+static void
+add (ehl_cases *c, const char *text, long line)
+{
+  CHECK (add_record (c, text, line));
 }
 
 /* Views read in parts (as by threads) and merged: each case's items
@@ -230,6 +237,39 @@ test_casefile_merge (void)
   CHECK_STR (c->id, "C");
   CHECK (c->n_items == 1 && c->items[0].line == 4);
   ehl_cases_free (one);
+}
+
+/* Enough cases for the items to be placed in more than one pass, added
+   out of order: each case gets its own items and no others.  */
+static void
+test_casefile_many (void)
+{
+  static char *files[] = { (char *) "f" };
+  enum { CASES = 700, EACH = 3 };
+  ehl_cases *c = ehl_cases_new (EHL_NO_DAY, files, 1);
+  size_t wrong = 0;
+  for (long i = 0; i < CASES * EACH; i++)
+    {
+      long k = i * 337 % CASES;         /* 337 is prime to 700 */
+      char text[200];
+      snprintf (text, sizeof text,
+                "{\"type\":\"close\",\"case\":\"K%03ld\","
+                "\"date\":\"2021-05-%02ld\",\"id\":\"%016lx\","
+                "\"reason\":\"other\"}", k, 28 - i / CASES, i + 1);
+      wrong += !add_record (c, text, i + 1);
+    }
+  CHECK (ehl_cases_resolve (c));
+  CHECK (ehl_cases_count (c) == CASES);
+  for (size_t i = 0; i < ehl_cases_count (c); i++)
+    {
+      const struct ehl_case *k = ehl_cases_at (c, i);
+      wrong += k->n_items != EACH;
+      for (size_t j = 0; j < k->n_items; j++)
+        wrong += strcmp (ehl_get_str (k->items[j].json, "case"), k->id) != 0
+                 || (j > 0 && k->items[j].day < k->items[j - 1].day);
+    }
+  CHECK (wrong == 0);
+  ehl_cases_free (c);
 }
 
 static void
@@ -395,6 +435,7 @@ main (void)
   test_validation ();
   test_casefile ();
   test_casefile_merge ();
+  test_casefile_many ();
   test_strmap ();
   test_text ();
   test_parallel_ranges ();
