@@ -362,6 +362,7 @@ struct keep
   bool meetings;                /* keep meetings (for the list) */
   bool children;                /* keep open and conversation children */
   struct ehl_intern relations;  /* the relationships seen */
+  struct ehl_json_pool names;   /* members' names, one copy of each */
   const char *const *categories, *const *statuses;      /* the contract's */
 };
 
@@ -484,6 +485,16 @@ keep_field (struct ehl_item *item, json_t *r, const char *key)
   return item->json || !v;
 }
 
+/* A member's name as ITEM's json, shared: each of their records has
+   it.  False if memory ran out.  */
+static bool
+keep_name (struct ehl_item *item, struct keep *k, json_t *r)
+{
+  json_t *v = json_object_get (r, "name");
+  item->json = v ? ehl_json_pool_string (&k->names, v) : NULL;
+  return item->json || !v;
+}
+
 static bool
 fill_item (struct ehl_item *item, const struct ehl_record *rec, void *ctx)
 {
@@ -491,7 +502,7 @@ fill_item (struct ehl_item *item, const struct ehl_record *rec, void *ctx)
   switch (rec->type)
     {
     case EHL_T_NETWORK:
-      return keep_field (item, r, "name") && pack_member (ctx, r, &item->mask);
+      return keep_name (item, ctx, r) && pack_member (ctx, r, &item->mask);
     case EHL_T_OPEN:
       return keep_field (item, r, "children");
     case EHL_T_CONVERSATION:
@@ -510,6 +521,14 @@ keep_init (struct keep *k, bool meetings, bool children)
   k->children = children;
   k->categories = ehl_field_lookup (EHL_T_NETWORK, "category")->values;
   k->statuses = ehl_field_lookup (EHL_T_NETWORK, "status")->values;
+}
+
+/* After the cases that hold what K keeps are freed.  */
+static void
+keep_free (struct keep *k)
+{
+  ehl_intern_free (&k->relations);
+  ehl_json_pool_free (&k->names);
 }
 
 /* Read FILES into a resolved view as K says; NULL after a message if
@@ -552,7 +571,7 @@ check_member (const char *file, const struct ehl_case_list *only,
     }
   bool ok = cases && !input_bad;
   ehl_cases_free (cases);
-  ehl_intern_free (&keep.relations);
+  keep_free (&keep);
   return ok;
 }
 
@@ -1047,7 +1066,7 @@ read_network (const struct options *o, char *const *files, int nfiles)
                                 &input_bad);
   if (!cases)
     {
-      ehl_intern_free (&keep.relations);
+      keep_free (&keep);
       return EHL_EXIT_TROUBLE;
     }
   bool missing = ehl_case_list_report_missing (&o->cases, cases) > 0;
@@ -1059,7 +1078,7 @@ read_network (const struct options *o, char *const *files, int nfiles)
       status = EHL_EXIT_TROUBLE;
     }
   ehl_cases_free (cases);
-  ehl_intern_free (&keep.relations);
+  keep_free (&keep);
   return status;
 }
 

@@ -11,7 +11,6 @@
 #include "grow.h"
 #include "jsonload.h"
 #include "strbuf.h"
-#include "strmap.h"
 
 struct ehl_audit
 {
@@ -19,12 +18,13 @@ struct ehl_audit
   struct ehl_audit_opts opts;
   ehl_cases *cases;
   uint32_t keep_types;          /* types whose every record is kept */
-  ehl_strmap *names;            /* network member name -> the one kept
-                                   copy that all its items share */
-  json_t **pinned;              /* those copies, and the ones of audits
-                                   merged into this one (immortal while
-                                   items share them: ehl_json_pin) */
-  size_t n_pinned, cap_pinned;
+  struct ehl_json_pool names;   /* kept strings: people's names, each
+                                   copy shared by every item that has it,
+                                   of this audit and those merged into it.
+                                   Sharing members' names saved a fifth of
+                                   the memory, and sharing the names of
+                                   plans' "who" too another sixth (bench/,
+                                   1M records).  */
   struct held
   {
     struct ehl_record rec;
@@ -61,13 +61,7 @@ ehl_audit_free (ehl_audit *a)
   for (size_t i = 0; i < a->n_ahead; i++)
     json_decref (a->ahead[i].rec.json);
   ehl_cases_free (a->cases);
-  for (size_t i = 0; i < a->n_pinned; i++)
-    {
-      ehl_json_unpin (a->pinned[i]);
-      json_decref (a->pinned[i]);
-    }
-  free (a->pinned);
-  ehl_strmap_free (a->names);
+  ehl_json_pool_free (&a->names);
   free (a);
 }
 
@@ -152,72 +146,6 @@ member_name (const ehl_expect_set *set, const struct ehl_item *item)
 
 /* ---- reading ---- */
 
-/* NAME, a string kept for late work (a network member's name, the
-   names in a plan's "who"), as this audit's one copy of it: a member's
-   name comes back record after record, in plans as well, and names recur
-   across cases.  Sharing members' names saved a fifth of the memory, and
-   sharing the plans' names too another sixth (bench/, 1M records).  The
-   copy is pinned: cases are resolved by several threads, and the items of
-   different cases share it.  */
-static json_t *
-shared_name (ehl_audit *a, json_t *name)
-{
-  const char *s = json_string_value (name);
-  if (!s || strlen (s) != json_string_length (name))
-    return ehl_json_keep (name);        /* not shared: no key for it */
-  if (!a->names && !(a->names = ehl_strmap_new ()))
-    return NULL;
-  json_t *have = ehl_strmap_get (a->names, s);
-  if (have)
-    return have;
-  if (!ehl_grow (&a->pinned, &a->cap_pinned, a->n_pinned, sizeof *a->pinned))
-    return NULL;
-  /* A new string, not ehl_json_keep's: that may share NAME itself.  */
-  json_t *copy = json_stringn (s, json_string_length (name));
-  if (!copy || !ehl_strmap_put (a->names, s, copy))
-    {
-      json_decref (copy);
-      return NULL;
-    }
-  return a->pinned[a->n_pinned++] = ehl_json_pin (copy);
-}
-
-/* A copy of V, a kept field's value, whose strings are shared
-   (shared_name); NULL if memory ran out.  */
-static json_t *
-shared_copy (ehl_audit *a, json_t *v)
-{
-  json_t *copy = NULL, *e;
-  size_t i;
-  const char *key;
-  bool ok = true;
-  switch (json_typeof (v))
-    {
-    case JSON_STRING:
-      return shared_name (a, v);
-    case JSON_ARRAY:
-      if (!(copy = json_array ()))
-        return NULL;
-      json_array_foreach (v, i, e)
-        ok = ok && json_array_append_new (copy, shared_copy (a, e)) == 0;
-      break;
-    case JSON_OBJECT:
-      if (!(copy = json_object ()))
-        return NULL;
-      json_object_foreach (v, key, e)
-        ok = ok && json_object_set_new (copy, key, shared_copy (a, e)) == 0;
-      break;
-    default:
-      return ehl_json_keep (v);
-    }
-  if (!ok)
-    {
-      json_decref (copy);
-      return NULL;
-    }
-  return copy;
-}
-
 /* The part of REC (of TYPE) that late work needs, or NULL if none.  */
 static json_t *
 trimmed (ehl_audit *a, int type, json_t *rec, bool *ok)
@@ -236,8 +164,8 @@ trimmed (ehl_audit *a, int type, json_t *rec, bool *ok)
   for (size_t i = 0; i < k->n; i++)
     {
       json_t *v = json_object_get (rec, k->keys[i]);
-      *ok &= !v || json_object_set_new (kept, k->keys[i],
-                                        shared_copy (a, v)) == 0;
+      *ok &= !v || json_object_set_new (kept, k->keys[i], ehl_json_pool_copy
+                                        (&a->names, v)) == 0;
     }
   *ok &= ehl_json_keep_member (kept, rec, group);
   return kept;
@@ -271,7 +199,7 @@ add_now (ehl_audit *a, const struct ehl_record *rec, struct ehl_case_key key)
     {
       item->mask = member_bits (set, rec->json);
       json_t *name = json_object_get (rec->json, "name");
-      item->json = shared_name (a, name);
+      item->json = ehl_json_pool_string (&a->names, name);
       ok = item->json || !name;
     }
   else
@@ -325,26 +253,11 @@ flush (ehl_audit *a)
   return ok;
 }
 
-/* Move SRC's pinned names to DST, all or (memory ran out) none: SRC's
-   items share them.  */
-static bool
-adopt_pinned (ehl_audit *dst, ehl_audit *src)
-{
-  if (!ehl_reserve (&dst->pinned, &dst->cap_pinned,
-                    dst->n_pinned + src->n_pinned, sizeof *dst->pinned))
-    return false;
-  if (src->n_pinned)
-    memcpy (dst->pinned + dst->n_pinned, src->pinned,
-            src->n_pinned * sizeof *src->pinned);
-  dst->n_pinned += src->n_pinned;
-  src->n_pinned = 0;
-  return true;
-}
-
 bool
 ehl_audit_merge (ehl_audit *dst, ehl_audit *src)
 {
-  bool ok = flush (dst) & flush (src) && adopt_pinned (dst, src);
+  bool ok = flush (dst) & flush (src)
+            && ehl_json_pool_adopt (&dst->names, &src->names);
   if (ok)
     {
       /* Else SRC's cases are freed below with the names they share.  */

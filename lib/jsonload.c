@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "strbuf.h"
+#include "strmap.h"
 
 /* jansson gets the text in pieces of this many bytes, so that at most
    this much more is decoded after an allocation fails.  */
@@ -416,6 +418,91 @@ ehl_json_unpin (json_t *v)
 {
   if (v)
     v->refcount = 1;
+}
+
+json_t *
+ehl_json_pool_string (struct ehl_json_pool *p, json_t *s)
+{
+  const char *text = json_string_value (s);
+  if (!text || strlen (text) != json_string_length (s))
+    return ehl_json_keep (s);   /* no key for it */
+  if (!p->index && !(p->index = ehl_strmap_new ()))
+    return NULL;
+  json_t *have = ehl_strmap_get (p->index, text);
+  if (have)
+    return have;
+  if (!ehl_grow (&p->held, &p->cap, p->n, sizeof *p->held))
+    return NULL;
+  /* A new string, not ehl_json_keep's: that may share S itself.  */
+  json_t *copy = json_stringn (text, json_string_length (s));
+  if (!copy || !ehl_strmap_put (p->index, text, copy))
+    {
+      json_decref (copy);
+      return NULL;
+    }
+  return p->held[p->n++] = ehl_json_pin (copy);
+}
+
+json_t *
+ehl_json_pool_copy (struct ehl_json_pool *p, json_t *v)
+{
+  json_t *copy = NULL, *e;
+  size_t i;
+  const char *key;
+  bool ok = true;
+  switch (json_typeof (v))
+    {
+    case JSON_STRING:
+      return ehl_json_pool_string (p, v);
+    case JSON_ARRAY:
+      if (!(copy = json_array ()))
+        return NULL;
+      json_array_foreach (v, i, e)
+        ok = ok && json_array_append_new (copy,
+                                          ehl_json_pool_copy (p, e)) == 0;
+      break;
+    case JSON_OBJECT:
+      if (!(copy = json_object ()))
+        return NULL;
+      json_object_foreach (v, key, e)
+        ok = ok && json_object_set_new (copy, key,
+                                        ehl_json_pool_copy (p, e)) == 0;
+      break;
+    default:
+      return ehl_json_keep (v);
+    }
+  if (!ok)
+    {
+      json_decref (copy);
+      return NULL;
+    }
+  return copy;
+}
+
+bool
+ehl_json_pool_adopt (struct ehl_json_pool *dst, struct ehl_json_pool *src)
+{
+  if (!ehl_reserve (&dst->held, &dst->cap, dst->n + src->n,
+                    sizeof *dst->held))
+    return false;
+  if (src->n)
+    memcpy (dst->held + dst->n, src->held, src->n * sizeof *src->held);
+  dst->n += src->n;
+  src->n = 0;
+  return true;
+}
+
+void
+ehl_json_pool_free (struct ehl_json_pool *p)
+{
+  for (size_t i = 0; i < p->n; i++)
+    {
+      ehl_json_unpin (p->held[i]);
+      json_decref (p->held[i]);
+    }
+  free (p->held);
+  ehl_strmap_free (p->index);
+  memset (p, 0, sizeof *p);
 }
 
 bool

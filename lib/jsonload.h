@@ -51,6 +51,35 @@ json_t *ehl_json_keep (json_t *v);
    ehl_json_keep).  False if memory ran out.  */
 bool ehl_json_keep_member (json_t *into, json_t *rec, const char *key);
 
+/* Kept strings, shared: each distinct text once, pinned (below) so
+   that the items of many records, cases and threads can hold it without
+   counting.  People's names come back record after record (a member's
+   own records, the "who" of plans) and recur across cases.  Start it
+   zeroed.  */
+struct ehl_json_pool
+{
+  struct ehl_strmap *index;     /* text -> its one copy */
+  json_t **held;                /* every copy held, adopted ones too */
+  size_t n, cap;
+};
+
+/* S, a JSON string, as the pool's copy of its text (a text with a NUL
+   inside is kept with ehl_json_keep, unshared).  NULL if memory ran
+   out.  */
+json_t *ehl_json_pool_string (struct ehl_json_pool *p, json_t *s);
+
+/* A copy of V, as by ehl_json_keep, whose strings at any depth are the
+   pool's.  NULL if memory ran out.  */
+json_t *ehl_json_pool_copy (struct ehl_json_pool *p, json_t *v);
+
+/* Hold SRC's copies in DST too, so that they live as long as DST: all
+   of them, or (memory ran out) none and false.  */
+bool ehl_json_pool_adopt (struct ehl_json_pool *dst,
+                          struct ehl_json_pool *src);
+
+/* Free the pool's copies: nothing may hold them any more.  */
+void ehl_json_pool_free (struct ehl_json_pool *p);
+
 /* Make V, a value held by no one else, immortal: json_incref and
    json_decref then leave it alone, as they leave jansson's own true,
    false and null.  Threads may then share it without touching its count:
