@@ -450,6 +450,8 @@ ehl_json_pool_copy (struct ehl_json_pool *p, json_t *v)
   size_t i;
   const char *key;
   bool ok = true;
+  if (!v)
+    return NULL;
   switch (json_typeof (v))
     {
     case JSON_STRING:

@@ -69,7 +69,7 @@ struct ehl_json_pool
 json_t *ehl_json_pool_string (struct ehl_json_pool *p, json_t *s);
 
 /* A copy of V, as by ehl_json_keep, whose strings at any depth are the
-   pool's.  NULL if memory ran out.  */
+   pool's.  NULL if V is NULL or memory ran out.  */
 json_t *ehl_json_pool_copy (struct ehl_json_pool *p, json_t *v);
 
 /* Hold SRC's copies in DST too, so that they live as long as DST: all

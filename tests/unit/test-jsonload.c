@@ -84,7 +84,7 @@ static void
 test_arena (void)
 {
   const char *text = "{\"name\":\"Aunty Ava\",\"n\":[1,2,3],\"t\":true}";
-  json_t *rec = ehl_json_loadb (text, strlen (text), 0, NULL);
+  json_t *rec = ehl_json_loadb (text, strlen (text), JSON_ALLOW_NUL, NULL);
   json_t *held = json_incref (json_object_get (rec, "name"));
   json_t *list = json_object_get (rec, "n");
   json_t *kept = ehl_json_keep (list);
@@ -136,6 +136,33 @@ test_dumps_long (void)
   free (big);
 }
 
+/* One copy of each text, outliving the records it came from, shared by
+   copies of arrays and objects, and handed on by adopting.  */
+static void
+test_pool (void)
+{
+  struct ehl_json_pool p = { 0 }, q = { 0 };
+  const char *text = "{\"name\":\"Sue\",\"who\":[\"Sue\",\"Dad\",3],"
+                     "\"odd\":\"a\\u0000b\"}";
+  json_t *rec = ehl_json_loadb (text, strlen (text), JSON_ALLOW_NUL, NULL);
+  json_t *sue = ehl_json_pool_string (&p, json_object_get (rec, "name"));
+  json_t *who = ehl_json_pool_copy (&p, json_object_get (rec, "who"));
+  json_t *odd = ehl_json_pool_string (&p, json_object_get (rec, "odd"));
+  json_decref (rec);
+  CHECK_STR (json_string_value (sue), "Sue");
+  CHECK (json_array_size (who) == 3 && json_array_get (who, 0) == sue);
+  CHECK_STR (json_string_value (json_array_get (who, 1)), "Dad");
+  CHECK (json_integer_value (json_array_get (who, 2)) == 3);
+  /* A NUL inside has no key in the index: kept, but not shared.  */
+  CHECK (odd && json_string_length (odd) == 3 && p.n == 2);
+  CHECK (ehl_json_pool_adopt (&q, &p) && p.n == 0 && q.n == 2);
+  ehl_json_pool_free (&p);
+  CHECK_STR (json_string_value (json_array_get (who, 1)), "Dad");
+  json_decref (who);
+  json_decref (odd);
+  ehl_json_pool_free (&q);
+}
+
 int
 main (void)
 {
@@ -144,5 +171,6 @@ main (void)
   test_dumps_and_count ();
   test_arena ();
   test_dumps_long ();
+  test_pool ();
   return UNIT_DONE ();
 }
