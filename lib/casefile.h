@@ -87,8 +87,8 @@ void ehl_cases_prefetch (const ehl_cases *c, size_t hash, enum ehl_fetch step);
 /* The case named ID, created if new (NULL if memory ran out).  */
 struct ehl_case *ehl_cases_case (ehl_cases *c, const char *id);
 
-/* Move everything of SRC into DST (for merging per-thread views); SRC is
-   freed.  */
+/* Move everything of SRC into DST (for merging per-thread views), both
+   not yet resolved; SRC is freed.  */
 bool ehl_cases_merge (ehl_cases *dst, ehl_cases *src);
 
 /* Apply supersedes and void, order each case's items by date (ties: by
