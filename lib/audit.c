@@ -146,6 +146,16 @@ member_name (const ehl_expect_set *set, const struct ehl_item *item)
 
 /* ---- reading ---- */
 
+/* Copy member KEY of REC, if it has one, into INTO with its strings from
+   the audit's pool.  False if memory ran out.  */
+static bool
+keep_member (ehl_audit *a, json_t *into, json_t *rec, const char *key)
+{
+  json_t *v = key ? json_object_get (rec, key) : NULL;
+  return !v || json_object_set_new (into, key,
+                                    ehl_json_pool_copy (&a->names, v)) == 0;
+}
+
 /* The part of REC (of TYPE) that late work needs, or NULL if none.  */
 static json_t *
 trimmed (ehl_audit *a, int type, json_t *rec, bool *ok)
@@ -162,12 +172,8 @@ trimmed (ehl_audit *a, int type, json_t *rec, bool *ok)
       return NULL;
     }
   for (size_t i = 0; i < k->n; i++)
-    {
-      json_t *v = json_object_get (rec, k->keys[i]);
-      *ok &= !v || json_object_set_new (kept, k->keys[i], ehl_json_pool_copy
-                                        (&a->names, v)) == 0;
-    }
-  *ok &= ehl_json_keep_member (kept, rec, group);
+    *ok &= keep_member (a, kept, rec, k->keys[i]);
+  *ok &= keep_member (a, kept, rec, group);
   return kept;
 }
 
