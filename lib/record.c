@@ -253,6 +253,33 @@ decode_line (ehl_reader *r, const char *text, size_t len, bool at_eof,
   return json;
 }
 
+static void
+ignore_problem (void *ctx, const char *field, const char *message)
+{
+  (void) ctx, (void) field, (void) message;
+}
+
+json_t *
+ehl_record_parse (const char *text, size_t len, unsigned mode,
+                  enum ehl_type *type, bool *no_memory)
+{
+  json_error_t err;
+  json_t *json = ehl_json_loadb (text, len, JSON_REJECT_DUPLICATES, &err);
+  *no_memory = !json && ehl_json_out_of_memory (&err);
+  if (!json)
+    return NULL;
+  unsigned flags = (mode & EHL_READ_STRICT) ? EHL_VALIDATE_STRICT : 0;
+  if (!json_is_object (json)
+      || ((mode & EHL_READ_VALIDATE)
+          && ehl_validate (json, flags, ignore_problem, NULL) > 0))
+    {
+      json_decref (json);
+      return NULL;
+    }
+  *type = ehl_type_from_name (ehl_get_str (json, "type"));
+  return json;
+}
+
 bool
 ehl_reader_next (ehl_reader *r, struct ehl_record *rec)
 {

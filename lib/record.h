@@ -74,6 +74,13 @@ const struct ehl_read_stats *ehl_reader_stats (const ehl_reader *r);
 
 void ehl_reader_free (ehl_reader *r);
 
+/* The record in the LEN bytes of TEXT (one line, without its end) as a
+   reader in MODE would hand it over, or NULL, quietly, if the reader
+   would report it instead; *NO_MEMORY then says whether memory ran out.
+   For a first look at lines a reader will go over properly later.  */
+json_t *ehl_record_parse (const char *text, size_t len, unsigned mode,
+                          enum ehl_type *type, bool *no_memory);
+
 /* Report one problem with record REC: "prog: FILE:LINE: CASE: FIELD: MSG"
    (the case identifier only when it is valid, so nothing else from the
    record is ever printed).  */

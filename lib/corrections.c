@@ -1,0 +1,384 @@
+/* corrections.c - the first look for supersedes and void.  */
+#include <config.h>
+
+#include "corrections.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "casefile.h"
+#include "grow.h"
+#include "parallel.h"
+#include "record.h"
+#include "strmap.h"
+
+/* A named (case, id): open addressing on the id, which is already a
+   hash of its record.  */
+struct named
+{
+  uint64_t id;
+  size_t hash;                  /* of the case identifier */
+  char *case_id;                /* NULL: a free slot */
+};
+
+/* A bit per slice of the id space, set for the ids named: most records
+   are not named, and this says so from a table small enough to stay in
+   the cache, where a probe of the slots would miss it.  */
+enum { FILTER_BITS = 1 << 19 };
+
+struct ehl_corrections
+{
+  struct named *slots;
+  size_t n_slots;               /* a power of two, at least twice N */
+  size_t n;
+  uint64_t filter[FILTER_BITS / 64];
+};
+
+static size_t
+filter_bit (uint64_t id)
+{
+  return (size_t) (id >> 40) % FILTER_BITS;
+}
+
+static struct named *
+find_named (struct named *slots, size_t n_slots, const char *case_id,
+            size_t hash, uint64_t id)
+{
+  size_t i = (size_t) (id ^ hash) & (n_slots - 1);
+  while (slots[i].case_id
+         && !(slots[i].id == id && slots[i].hash == hash
+              && strcmp (slots[i].case_id, case_id) == 0))
+    i = (i + 1) & (n_slots - 1);
+  return &slots[i];
+}
+
+static bool
+grow_named (ehl_corrections *c)
+{
+  size_t n_slots = c->n_slots ? c->n_slots * 2 : 64;
+  struct named *slots = calloc (n_slots, sizeof *slots);
+  if (!slots)
+    return false;
+  for (size_t i = 0; i < c->n_slots; i++)
+    if (c->slots[i].case_id)
+      *find_named (slots, n_slots, c->slots[i].case_id, c->slots[i].hash,
+                   c->slots[i].id) = c->slots[i];
+  free (c->slots);
+  c->slots = slots;
+  c->n_slots = n_slots;
+  return true;
+}
+
+/* Note that record ID of case CASE_ID no longer counts.  False if
+   memory ran out.  */
+static bool
+note_id (ehl_corrections *c, const char *case_id, size_t hash, uint64_t id)
+{
+  if ((c->n + 1) * 2 > c->n_slots && !grow_named (c))
+    return false;
+  struct named *s = find_named (c->slots, c->n_slots, case_id, hash, id);
+  if (s->case_id)
+    return true;
+  if (!(s->case_id = strdup (case_id)))
+    return false;
+  s->id = id;
+  s->hash = hash;
+  c->filter[filter_bit (id) / 64] |= UINT64_C (1) << (filter_bit (id) % 64);
+  c->n++;
+  return true;
+}
+
+static bool
+note (ehl_corrections *c, const char *case_id, size_t hash,
+      const char *target)
+{
+  uint64_t id;
+  return !target || !ehl_id_parse (target, &id)
+         || note_id (c, case_id, hash, id);
+}
+
+/* Take in the corrections of the line TEXT (LEN bytes), as a reader
+   would: a valid record of a valid case, dated up to AS_OF.  */
+static bool
+take_line (ehl_corrections *c, const char *text, size_t len, unsigned mode,
+           ehl_day as_of)
+{
+  if (len > 0 && text[len - 1] == '\r')
+    len--;
+  enum ehl_type type;
+  bool no_memory;
+  json_t *rec = ehl_record_parse (text, len, mode, &type, &no_memory);
+  if (!rec)
+    return !no_memory;
+  const char *case_id = ehl_record_case (rec);
+  ehl_day day;
+  bool ok = true;
+  if (case_id && ehl_date_parse_iso (ehl_get_str (rec, "date"), &day)
+      && day <= as_of)
+    {
+      size_t hash = ehl_hash_string (case_id);
+      ok = note (c, case_id, hash, ehl_get_str (rec, "supersedes"))
+           && (type != EHL_T_VOID
+               || note (c, case_id, hash, ehl_get_str (rec, "target")));
+    }
+  json_decref (rec);
+  return ok;
+}
+
+static int
+cmp_offset (const void *x, const void *y)
+{
+  size_t a = *(const size_t *) x, b = *(const size_t *) y;
+  return a < b ? -1 : a > b;
+}
+
+/* What a line must contain to be worth decoding: one of the two keys,
+   or a backslash, whose escapes could spell either of them.  */
+static const char *const keys[] = { "\"supersedes\"", "\"target\"" };
+
+/* The next place in [AT, END) with a key or a backslash, or NULL.  */
+static const char *
+next_clue (const char *at, const char *end, size_t k)
+{
+  if (k == sizeof keys / sizeof *keys)
+    return memchr (at, '\\', (size_t) (end - at));
+  return memmem (at, (size_t) (end - at), keys[k], strlen (keys[k]));
+}
+
+/* Take in the lines of BUF (LEN bytes, whole lines) that hold a clue.
+   AT_START: BUF starts the file (which may open with a byte-order mark).
+   STARTS is scratch room.  */
+static bool
+take_lines (ehl_corrections *c, const char *buf, size_t len, bool at_start,
+            unsigned mode, ehl_day as_of, size_t **starts, size_t *cap)
+{
+  size_t n = 0;
+  for (size_t k = 0; k <= sizeof keys / sizeof *keys; k++)
+    {
+      const char *at = buf, *end = buf + len;
+      while ((at = next_clue (at, end, k)))
+        {
+          const char *line = at;
+          while (line > buf && line[-1] != '\n')
+            line--;
+          if (!ehl_grow (starts, cap, n, sizeof **starts))
+            return false;
+          (*starts)[n++] = (size_t) (line - buf);
+          const char *eol = memchr (at, '\n', (size_t) (end - at));
+          at = eol ? eol + 1 : end;
+        }
+    }
+  if (n)
+    qsort (*starts, n, sizeof **starts, cmp_offset);
+  for (size_t i = 0; i < n; i++)
+    {
+      if (i && (*starts)[i] == (*starts)[i - 1])
+        continue;
+      const char *line = buf + (*starts)[i];
+      const char *eol = memchr (line, '\n', len - (*starts)[i]);
+      size_t line_len = eol ? (size_t) (eol - line) : len - (*starts)[i];
+      if (at_start && (*starts)[i] == 0 && line_len >= 3
+          && memcmp (line, "\xEF\xBB\xBF", 3) == 0)
+        line += 3, line_len -= 3;
+      if (!take_line (c, line, line_len, mode, as_of))
+        return false;
+    }
+  return true;
+}
+
+enum { BLOCK = 4 << 20 };
+
+/* Read FD from byte START (a line start) in blocks, taking in the whole
+   lines of each that start before END.  False if memory ran out; a read
+   error just ends the look (the real pass reports it).  */
+static bool
+scan_range (ehl_corrections *c, int fd, off_t start, off_t end,
+            unsigned mode, ehl_day as_of)
+{
+  char *buf = NULL;
+  size_t cap = 0, have = 0, *starts = NULL, starts_cap = 0;
+  off_t base = start;           /* the offset of BUF[0] */
+  bool ok = true, at_start = start == 0;
+  if (lseek (fd, start, SEEK_SET) < 0)
+    return true;
+  while (base < end)
+    {
+      if (have == cap && !(ok = ehl_reserve (&buf, &cap, have + BLOCK, 1)))
+        break;
+      ssize_t got = read (fd, buf + have, cap - have);
+      if (got < 0 && errno == EINTR)
+        continue;
+      if (got <= 0)
+        {
+          /* The last line may lack its newline.  */
+          ok = got < 0 || take_lines (c, buf, have, at_start, mode, as_of,
+                                      &starts, &starts_cap);
+          break;
+        }
+      have += (size_t) got;
+      /* Whole lines, but none that starts at END or after.  */
+      size_t upto = have;
+      if (base + (off_t) have > end)
+        {
+          const char *nl = memchr (buf + (end - base) - 1, '\n',
+                                   have - (size_t) (end - base) + 1);
+          upto = nl ? (size_t) (nl - buf) + 1 : have;
+        }
+      const char *last = memrchr (buf, '\n', upto);
+      if (!last)
+        continue;
+      size_t whole = (size_t) (last - buf) + 1;
+      if (!(ok = take_lines (c, buf, whole, at_start, mode, as_of, &starts,
+                             &starts_cap)))
+        break;
+      at_start = false;
+      memmove (buf, buf + whole, have - whole);
+      have -= whole;
+      base += (off_t) whole;
+    }
+  free (buf);
+  free (starts);
+  return ok;
+}
+
+/* The first line start at or after OFFSET in FD, or -1.  */
+static off_t
+line_start (int fd, off_t offset)
+{
+  char buf[4096];
+  if (offset == 0)
+    return 0;
+  /* The line holding byte OFFSET - 1 ends at or after it.  */
+  for (off_t at = offset - 1;;)
+    {
+      ssize_t got = pread (fd, buf, sizeof buf, at);
+      if (got < 0 && errno == EINTR)
+        continue;
+      if (got <= 0)
+        return -1;
+      const char *nl = memchr (buf, '\n', (size_t) got);
+      if (nl)
+        return at + (nl - buf) + 1;
+      at += got;
+    }
+}
+
+/* One thread's share: part PART of every file, into SETS[PART].  */
+struct look
+{
+  char *const *files;
+  int nfiles, parts;
+  unsigned mode;
+  ehl_day as_of;
+  ehl_corrections **sets;
+};
+
+static bool
+look_part (void *ctx, size_t begin, size_t end, int part)
+{
+  const struct look *l = ctx;
+  (void) begin, (void) end;
+  for (int i = 0; i < l->nfiles; i++)
+    {
+      int fd = open (l->files[i], O_RDONLY | O_CLOEXEC);
+      struct stat st;
+      if (fd < 0)
+        continue;
+      bool ok = true;
+      if (fstat (fd, &st) == 0)
+        {
+          /* Small files are one part's.  */
+          int n = st.st_size < (off_t) BLOCK ? 1 : l->parts;
+          off_t from = st.st_size / n * part, to = st.st_size / n * (part + 1);
+          if (part == n - 1)
+            to = st.st_size;
+          if (part < n && (from = line_start (fd, from)) >= 0 && from < to)
+            ok = scan_range (l->sets[part], fd, from, to, l->mode, l->as_of);
+        }
+      close (fd);
+      if (!ok)
+        return false;
+    }
+  return true;
+}
+
+/* Are FILES all regular files (or unreadable, for the real pass to
+   report)?  */
+static bool
+all_regular (char *const *files, int nfiles)
+{
+  for (int i = 0; i < nfiles; i++)
+    {
+      struct stat st;
+      if (strcmp (files[i], "-") == 0
+          || (stat (files[i], &st) == 0 && !S_ISREG (st.st_mode)))
+        return false;
+    }
+  return nfiles > 0;
+}
+
+/* Move what SRC names into DST.  */
+static bool
+absorb (ehl_corrections *dst, const ehl_corrections *src)
+{
+  for (size_t i = 0; i < src->n_slots; i++)
+    {
+      const struct named *s = &src->slots[i];
+      if (s->case_id && !note_id (dst, s->case_id, s->hash, s->id))
+        return false;
+    }
+  return true;
+}
+
+ehl_corrections *
+ehl_corrections_scan (char *const *files, int nfiles, unsigned mode,
+                      ehl_day as_of, int jobs, bool *no_memory)
+{
+  *no_memory = false;
+  if (!all_regular (files, nfiles))
+    return NULL;
+  ehl_corrections **sets = calloc ((size_t) jobs, sizeof *sets);
+  bool ok = sets != NULL;
+  for (int i = 0; ok && i < jobs; i++)
+    ok = (sets[i] = calloc (1, sizeof **sets)) != NULL;
+  struct look l = { files, nfiles, jobs, mode, as_of, sets };
+  ok = ok && ehl_parallel_ranges ((size_t) jobs, jobs, look_part, &l);
+  for (int i = 1; ok && i < jobs; i++)
+    ok = absorb (sets[0], sets[i]);
+  ehl_corrections *c = ok ? sets[0] : NULL;
+  for (int i = ok; sets && i < jobs; i++)
+    ehl_corrections_free (sets[i]);
+  free (sets);
+  *no_memory = !ok;
+  return c;
+}
+
+bool
+ehl_corrections_remove (const ehl_corrections *c, const char *case_id,
+                        size_t hash, uint64_t id)
+{
+  size_t b = filter_bit (id);
+  return (c->filter[b / 64] >> (b % 64) & 1)
+         && find_named (c->slots, c->n_slots, case_id, hash, id)->case_id;
+}
+
+size_t
+ehl_corrections_count (const ehl_corrections *c)
+{
+  return c->n;
+}
+
+void
+ehl_corrections_free (ehl_corrections *c)
+{
+  if (!c)
+    return;
+  for (size_t i = 0; i < c->n_slots; i++)
+    free (c->slots[i].case_id);
+  free (c->slots);
+  free (c);
+}

@@ -1,0 +1,44 @@
+/* corrections.h - which records no longer count (DESIGN.md section 2:
+   those named by a "supersedes" or a void's "target"), found by a quick
+   first look at the input files before the real pass.
+
+   Knowing them before the records are read lets a case-file view drop
+   a record as soon as nothing can need it any more: a correction read
+   later can no longer bring back one it let go.  Only lines that could
+   hold a correction are decoded (they must contain "supersedes",
+   "target" or a backslash, whose escapes could spell either), so the
+   look costs a few percent of the pass.  Standard input and pipes
+   cannot be read twice: for them there is no first look.  */
+#ifndef EHLOG_CORRECTIONS_H
+#define EHLOG_CORRECTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "date.h"
+
+typedef struct ehl_corrections ehl_corrections;
+
+/* The corrections in FILES (NFILES operands), as a reader in MODE
+   (record.h) would take them, dated up to AS_OF, looked for by up to
+   JOBS threads (each file cut into byte ranges on line boundaries).
+   NULL if there is no operand or some operand is standard input or not
+   a regular file (*NO_MEMORY false), or if memory ran out (*NO_MEMORY
+   true).  A file that cannot be opened or read is passed over: the real
+   pass will say so.  */
+ehl_corrections *ehl_corrections_scan (char *const *files, int nfiles,
+                                       unsigned mode, ehl_day as_of,
+                                       int jobs, bool *no_memory);
+
+/* Is record ID of case CASE_ID (whose ehl_hash_string is HASH) named by
+   a correction of its case?  */
+bool ehl_corrections_remove (const ehl_corrections *c, const char *case_id,
+                             size_t hash, uint64_t id);
+
+/* How many (case, id) pairs are named.  */
+size_t ehl_corrections_count (const ehl_corrections *c);
+
+void ehl_corrections_free (ehl_corrections *c);
+
+#endif
