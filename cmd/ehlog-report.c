@@ -306,8 +306,18 @@ main (int argc, char **argv)
   free (default_path);
   o.report.date = o.as_of != EHL_NO_DAY ? o.as_of : ehl_date_today ();
   o.report.jobs = (int) o.jobs;
+  /* With the corrections known first, the audit's memory grows with the
+     cases, not the records.  Without (standard input, or no memory for
+     them) it still works, holding more.  */
+  bool no_memory;
+  ehl_corrections *known = set ? ehl_corrections_scan (argv + optind,
+                                                       argc - optind,
+                                                       EHL_READ_VALIDATE,
+                                                       o.as_of, (int) o.jobs,
+                                                       &no_memory)
+                           : NULL;
   struct ehl_audit_opts ao = { o.as_of, argv + optind, argc - optind, o.names,
-                               o.report.group_field };
+                               o.report.group_field, known, 0 };
   struct ehl_read_stats st = { 0 };
   unsigned char *seen = calloc (o.cases.n + 1, 1);
   if (!seen)
@@ -325,6 +335,7 @@ main (int argc, char **argv)
     }
   free (seen);
   ehl_audit_free (a);
+  ehl_corrections_free (known);
   ehl_expect_free (set);
   ehl_case_list_free (&o.cases);
   return ehl_finish (status);

@@ -32,7 +32,65 @@ struct ehl_audit
   } ahead[EHL_FETCH_STEPS];     /* records held back (oldest first) while
                                    their case is fetched into the cache */
   size_t n_ahead;
+  struct prune *prune;          /* what letting go items needs, or NULL */
 };
+
+/* ---- what evaluation reads (for letting go of items) ---- */
+
+/* What the checks read of the items a selector matches, in date order.  */
+struct need
+{
+  size_t first;                 /* the earliest this many */
+  bool first_day;               /* and all those of the earliest's day */
+  int tally;                    /* a count's counter, or -1 */
+};
+
+/* An "each" side: of the items SEL matches, the first to hold each
+   value of PATH.  */
+struct each_need
+{
+  int sel;
+  const struct ehl_path *path;
+  json_t **v;                   /* scratch: the values held so far */
+  size_t n_v, cap_v;
+};
+
+/* Network members: one kept item of a case, by name.  */
+struct named_item
+{
+  const char *name;
+  size_t i;
+};
+
+struct prune
+{
+  struct need *needs;           /* by selector */
+  int *tallied;                 /* the selector of each tally */
+  size_t n_tallies;
+  struct each_need *eaches;
+  size_t n_eaches, cap_eaches;
+  size_t words;                 /* per item in BITS */
+  /* Scratch for one case.  */
+  uint64_t *bits;
+  size_t cap_bits;
+  bool *keep;
+  size_t cap_keep;
+  size_t *seen;                 /* by selector: matches so far */
+  ehl_day *day;                 /* by selector: the earliest's day */
+  struct named_item *named;
+  size_t cap_named;
+  const char **keys;            /* a member's fields seen */
+  size_t cap_keys;
+};
+
+/* Letting go of items, at the earliest: sorting and sifting a few
+   thousand items costs next to nothing.  */
+enum { PRUNE_EVERY = 4096 };
+
+static bool prune_case (struct ehl_case *k, struct ehl_item *items,
+                        size_t *np, void *ctx);
+static struct prune *prune_new (const ehl_expect_set *set);
+static void prune_free (struct prune *p);
 
 ehl_audit *
 ehl_audit_new (const ehl_expect_set *set, const struct ehl_audit_opts *opts)
@@ -50,6 +108,18 @@ ehl_audit_new (const ehl_expect_set *set, const struct ehl_audit_opts *opts)
       free (a);
       return NULL;
     }
+  if (opts->corrections)
+    {
+      if (!(a->prune = prune_new (set)))
+        {
+          ehl_audit_free (a);
+          return NULL;
+        }
+      ehl_cases_know_corrections (a->cases, opts->corrections);
+      ehl_cases_prune_with (a->cases, prune_case, a, a->prune->n_tallies,
+                            opts->prune_every ? opts->prune_every
+                            : PRUNE_EVERY);
+    }
   return a;
 }
 
@@ -62,6 +132,7 @@ ehl_audit_free (ehl_audit *a)
     json_decref (a->ahead[i].rec.json);
   ehl_cases_free (a->cases);
   ehl_json_pool_free (&a->names);
+  prune_free (a->prune);
   free (a);
 }
 
@@ -142,6 +213,355 @@ member_name (const ehl_expect_set *set, const struct ehl_item *item)
 {
   return is_compact_member (set, item) ? json_string_value (item->json)
          : ehl_get_str (item->json, "name");
+}
+
+/* ROW (WORDS long) gets ITEM's selector results: the bits kept at read
+   time, and the late selectors tested now on the kept fields.  */
+static void
+item_bits (const ehl_expect_set *set, const struct ehl_item *it,
+           uint64_t *row, size_t words)
+{
+  memset (row, 0, words * sizeof *row);
+  row[0] = it->type == EHL_T_NETWORK ? 0 : it->mask;
+  if (it->type < 0 || !it->json)
+    return;
+  bool compact = is_compact_member (set, it);
+  for (size_t j = 0; j < set->n_late[it->type]; j++)
+    {
+      int s = set->late[it->type][j];
+      if (compact ? compact_match (set, it, j)
+          : ehl_selector_match (&set->sels[s], it->type, it->json))
+        row[s / 64] |= bit ((size_t) s % 64);
+    }
+}
+
+/* The number of the lowest bit set in W (not 0).  */
+static size_t
+lowest_bit (uint64_t w)
+{
+#if defined __GNUC__ || defined __clang__
+  return (size_t) __builtin_ctzll (w);
+#else
+  size_t n = 0;
+  for (; !(w & 1); w >>= 1)
+    n++;
+  return n;
+#endif
+}
+
+static bool
+row_matches (const uint64_t *row, int sel)
+{
+  return (row[sel / 64] >> (sel % 64)) & 1;
+}
+
+static size_t
+words_per_item (const ehl_expect_set *set)
+{
+  return set->n_sels ? (set->n_sels + 63) / 64 : 1;
+}
+
+static void
+need_first (struct need *n, long first)
+{
+  if (first > 0 && (size_t) first > n->first)
+    n->first = (size_t) first;
+}
+
+/* Note what check CK reads.  */
+static bool
+plan_needs (struct prune *p, const struct ehl_check *ck)
+{
+  struct need *n = p->needs;
+  switch (ck->kind)
+    {
+    case EHL_C_COUNT:
+      if (n[ck->a].tally < 0)
+        {
+          n[ck->a].tally = (int) p->n_tallies;
+          p->tallied[p->n_tallies++] = ck->a;
+        }
+      need_first (&n[ck->a], ck->n);
+      return true;
+    case EHL_C_FIRST:
+      n[ck->a].first_day = true;
+      /* Fall through.  */
+    case EHL_C_EXISTS:
+    case EHL_C_BEFORE:
+    case EHL_C_WITHIN:
+      need_first (&n[ck->a], 1);
+      if (ck->b >= 0)
+        need_first (&n[ck->b], 1);
+      return true;
+    case EHL_C_EACH:
+      if (!ehl_reserve (&p->eaches, &p->cap_eaches, p->n_eaches + 2,
+                        sizeof *p->eaches))
+        return false;
+      p->eaches[p->n_eaches++] = (struct each_need) { .sel = ck->a, .path = &ck->fa };
+      p->eaches[p->n_eaches++] = (struct each_need) { .sel = ck->b, .path = &ck->fb };
+      return true;
+    case EHL_C_ALL:
+    case EHL_C_ANY:
+    case EHL_C_NOT:
+      for (size_t i = 0; i < ck->n_kids; i++)
+        if (!plan_needs (p, ck->kids[i]))
+          return false;
+      return true;
+    }
+  return true;
+}
+
+static void
+prune_free (struct prune *p)
+{
+  if (!p)
+    return;
+  for (size_t i = 0; i < p->n_eaches; i++)
+    free (p->eaches[i].v);
+  free (p->eaches);
+  free (p->needs);
+  free (p->tallied);
+  free (p->bits);
+  free (p->keep);
+  free (p->seen);
+  free (p->day);
+  free (p->named);
+  free (p->keys);
+  free (p);
+}
+
+static struct prune *
+prune_new (const ehl_expect_set *set)
+{
+  struct prune *p = calloc (1, sizeof *p);
+  size_t n = set->n_sels + 1;
+  if (!p || !(p->needs = calloc (n, sizeof *p->needs))
+      || !(p->tallied = calloc (n, sizeof *p->tallied))
+      || !(p->seen = calloc (n, sizeof *p->seen))
+      || !(p->day = calloc (n, sizeof *p->day)))
+    {
+      prune_free (p);
+      return NULL;
+    }
+  for (size_t s = 0; s < set->n_sels; s++)
+    p->needs[s].tally = -1;
+  bool ok = true;
+  for (size_t e = 0; ok && e < set->n_exps; e++)
+    ok = (!set->exps[e].when || plan_needs (p, set->exps[e].when))
+         && plan_needs (p, set->exps[e].check);
+  p->words = words_per_item (set);
+  if (!ok)
+    {
+      prune_free (p);
+      return NULL;
+    }
+  return p;
+}
+
+/* Call FN for every value of the field at P in ITEM, as "each" reads it:
+   the field's scalar, or each scalar of its list.  */
+static bool
+each_value (const ehl_expect_set *set, const struct ehl_item *item,
+            const struct ehl_path *p, bool (*fn) (json_t *v, void *ctx),
+            void *ctx)
+{
+  json_t *f = is_compact_member (set, item) ? item->json
+              : item->json ? ehl_path_get (p, item->json) : NULL;
+  size_t i;
+  json_t *e;
+  bool any = false;
+  if (json_is_array (f))
+    {
+      json_array_foreach (f, i, e)
+        any |= fn (e, ctx);
+    }
+  else if (f)
+    any = fn (f, ctx);
+  return any;
+}
+
+struct holding
+{
+  struct each_need *e;
+  bool failed;
+};
+
+/* Note V among E's values; true if it is new.  */
+static bool
+hold (json_t *v, void *ctx)
+{
+  struct holding *h = ctx;
+  struct each_need *e = h->e;
+  for (size_t i = 0; i < e->n_v; i++)
+    if (ehl_scalar_equal (e->v[i], v))
+      return false;
+  if (!ehl_grow (&e->v, &e->cap_v, e->n_v, sizeof *e->v))
+    {
+      h->failed = true;
+      return true;
+    }
+  e->v[e->n_v++] = v;
+  return true;
+}
+
+/* Can evaluation read ITEM (not a network member), whose results are
+   ROW?  The case's earlier items have been asked already.  */
+static bool
+still_read (ehl_audit *a, const struct ehl_item *it, const uint64_t *row,
+            bool *open_seen, bool *failed)
+{
+  struct prune *p = a->prune;
+  bool read = false;
+  /* An item matches few selectors: visit just those.  */
+  for (size_t w = 0; w < p->words; w++)
+    for (uint64_t left = row[w]; left; left &= left - 1)
+      {
+        size_t s = w * 64 + lowest_bit (left);
+        const struct need *n = &p->needs[s];
+        read |= p->seen[s]++ < n->first;
+        if (n->first_day && p->seen[s] == 1)
+          p->day[s] = it->day;
+        read |= n->first_day && it->day == p->day[s];
+      }
+  for (size_t e = 0; e < p->n_eaches; e++)
+    if (row_matches (row, p->eaches[e].sel))
+      {
+        struct holding h = { &p->eaches[e], false };
+        read |= each_value (a->set, it, p->eaches[e].path, hold, &h);
+        *failed |= h.failed;
+      }
+  if (a->opts.group_field && it->type == EHL_T_OPEN && it->json
+      && !*open_seen)
+    read = *open_seen = true;
+  return read;
+}
+
+static int
+cmp_named (const void *x, const void *y)
+{
+  const struct named_item *a = x, *b = y;
+  int c = strcmp (a->name, b->name);
+  return c ? c : (a->i > b->i) - (a->i < b->i);
+}
+
+/* Does ITEM, a member's record, have a field no later record of the
+   member has (KEYS, *N_KEYS: theirs; COVERED: the same in compact
+   form)?  Notes its own.  */
+static bool
+adds_field (ehl_audit *a, const struct ehl_item *it, uint64_t *covered,
+            size_t *n_keys, bool *failed)
+{
+  const ehl_expect_set *set = a->set;
+  struct prune *p = a->prune;
+  if (is_compact_member (set, it))
+    {
+      uint64_t has = it->mask & (set->n_net_keys < 64
+                                 ? bit (set->n_net_keys) - 1 : UINT64_MAX);
+      bool adds = (has & ~*covered) != 0;
+      *covered |= has;
+      return adds;
+    }
+  bool adds = false;
+  const char *key;
+  json_t *v;
+  json_object_foreach (it->json, key, v)
+    {
+      size_t k = 0;
+      while (k < *n_keys && strcmp (p->keys[k], key) != 0)
+        k++;
+      if (k < *n_keys || strcmp (key, "date") == 0)
+        continue;
+      if (!ehl_grow (&p->keys, &p->cap_keys, *n_keys, sizeof *p->keys))
+        {
+          *failed = true;
+          return true;
+        }
+      p->keys[(*n_keys)++] = key;
+      adds = true;
+    }
+  return adds;
+}
+
+/* Mark in KEEP the network items merging needs: of each member, the
+   earliest record (its date, and where it was said) and, for each
+   field, the latest record that has it.  Unnamed items are all kept.  */
+static bool
+keep_members (ehl_audit *a, const struct ehl_item *items, size_t n,
+              bool *keep)
+{
+  struct prune *p = a->prune;
+  size_t m = 0;
+  bool failed = false;
+  if (!ehl_reserve (&p->named, &p->cap_named, n, sizeof *p->named))
+    return false;
+  for (size_t i = 0; i < n; i++)
+    if (items[i].type == EHL_T_NETWORK)
+      {
+        const char *name = member_name (a->set, &items[i]);
+        keep[i] = !name;
+        if (name)
+          p->named[m++] = (struct named_item) { name, i };
+      }
+  if (m)
+    qsort (p->named, m, sizeof *p->named, cmp_named);
+  for (size_t g = 0, end; g < m; g = end)
+    {
+      for (end = g + 1;
+           end < m && strcmp (p->named[end].name, p->named[g].name) == 0;
+           end++)
+        ;
+      keep[p->named[g].i] = true;
+      uint64_t covered = 0;
+      size_t n_keys = 0;
+      for (size_t j = end; j-- > g;)
+        keep[p->named[j].i] |= adds_field (a, &items[p->named[j].i],
+                                           &covered, &n_keys, &failed);
+    }
+  return !failed;
+}
+
+/* The pruner (casefile.h): keep the items of case K that evaluation
+   can still read; tally the counted ones let go.  */
+static bool
+prune_case (struct ehl_case *k, struct ehl_item *items, size_t *np,
+            void *ctx)
+{
+  ehl_audit *a = ctx;
+  struct prune *p = a->prune;
+  size_t n = *np, words = p->words;
+  if (!ehl_reserve (&p->bits, &p->cap_bits, n * words, sizeof *p->bits)
+      || !ehl_reserve (&p->keep, &p->cap_keep, n, sizeof *p->keep))
+    return false;
+  memset (p->seen, 0, a->set->n_sels * sizeof *p->seen);
+  for (size_t e = 0; e < p->n_eaches; e++)
+    p->eaches[e].n_v = 0;
+  bool open_seen = false, failed = false;
+  for (size_t i = 0; i < n; i++)
+    {
+      uint64_t *row = p->bits + i * words;
+      /* A member's own record matches nothing: the merged member does.  */
+      memset (row, 0, words * sizeof *row);
+      if (items[i].type == EHL_T_NETWORK)
+        continue;
+      item_bits (a->set, &items[i], row, words);
+      p->keep[i] = still_read (a, &items[i], row, &open_seen, &failed);
+    }
+  if (failed || !keep_members (a, items, n, p->keep))
+    return false;
+  size_t out = 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      if (p->keep[i])
+        {
+          items[out++] = items[i];
+          continue;
+        }
+      for (size_t t = 0; t < p->n_tallies; t++)
+        k->tally[t] += row_matches (p->bits + i * words, p->tallied[t]);
+      json_decref (items[i].json);
+    }
+  *np = out;
+  return true;
 }
 
 /* ---- reading ---- */
@@ -289,6 +709,15 @@ size_t
 ehl_audit_case_count (const ehl_audit *a)
 {
   return ehl_cases_count (a->cases);
+}
+
+size_t
+ehl_audit_item_count (const ehl_audit *a)
+{
+  size_t n = 0;
+  for (size_t i = 0; i < ehl_cases_count (a->cases); i++)
+    n += ehl_cases_at (a->cases, i)->n_items;
+  return n;
 }
 
 const char *
@@ -490,19 +919,34 @@ eval_exists (const struct ctx *c, int sel, struct result *r)
   evidence (r, i);
 }
 
+/* The records matching SEL that were let go (counted, not kept).  */
+static size_t
+let_go (const struct ctx *c, int sel)
+{
+  const struct prune *p = c->a->prune;
+  int t = p ? p->needs[sel].tally : -1;
+  return t >= 0 && c->k->tally ? c->k->tally[t] : 0;
+}
+
+/* The evidence is the earliest N matches, those that meet the minimum:
+   all of them would grow with the records.  */
 static void
 eval_count (const struct ctx *c, const struct ehl_check *ck, struct result *r)
 {
-  size_t n = count_matches (c, ck->a);
+  size_t n = count_matches (c, ck->a) + let_go (c, ck->a);
   r->ok = n >= (size_t) ck->n;
   if (!c->reasons)
     return;
   ehl_strbuf_addf (&r->why, "%zu ", n);
   add_desc (&r->why, sel_of (c, ck->a), n != 1);
   ehl_strbuf_addf (&r->why, ", at least %ld needed", ck->n);
-  for (size_t i = 0; i < c->k->n_items; i++)
+  for (size_t i = 0, shown = 0;
+       i < c->k->n_items && shown < (size_t) ck->n; i++)
     if (matches (c, i, ck->a))
-      evidence (r, (long) i);
+      {
+        evidence (r, (long) i);
+        shown++;
+      }
 }
 
 static void
@@ -605,37 +1049,18 @@ eval_first (const struct ctx *c, const struct ehl_check *ck, struct result *r)
 
 /* ---- each ---- */
 
-/* Call FN for every value of the field at P in ITEM: the field's
-   scalar, or each scalar of its list.  */
-static void
-each_value (const struct ctx *c, const struct ehl_item *item,
-            const struct ehl_path *p, void (*fn) (json_t *v, void *ctx),
-            void *ctx)
-{
-  json_t *f = is_compact_member (c->a->set, item) ? item->json
-              : item->json ? ehl_path_get (p, item->json) : NULL;
-  size_t i;
-  json_t *e;
-  if (json_is_array (f))
-    {
-      json_array_foreach (f, i, e)
-        fn (e, ctx);
-    }
-  else if (f)
-    fn (f, ctx);
-}
-
 struct value_hunt
 {
   json_t *want;
   bool found;
 };
 
-static void
+static bool
 hunt (json_t *v, void *ctx)
 {
   struct value_hunt *h = ctx;
   h->found |= ehl_scalar_equal (v, h->want);
+  return h->found;
 }
 
 /* The first B item whose FB holds V, or -1.  */
@@ -646,7 +1071,7 @@ find_in (const struct ctx *c, const struct ehl_check *ck, json_t *v)
   for (size_t i = 0; i < c->k->n_items; i++)
     if (matches (c, i, ck->b))
       {
-        each_value (c, &c->k->items[i], &ck->fb, hunt, &h);
+        each_value (c->a->set, &c->k->items[i], &ck->fb, hunt, &h);
         if (h.found)
           return (long) i;
       }
@@ -664,13 +1089,13 @@ struct values
   bool failed;
 };
 
-static void
+static bool
 collect (json_t *v, void *ctx)
 {
   struct values *vs = ctx;
   for (size_t i = 0; i < vs->n; i++)
     if (ehl_scalar_equal (vs->v[i], v))
-      return;
+      return false;
   if (vs->n == vs->cap)
     {
       size_t cap = vs->cap ? vs->cap * 2 : 16;
@@ -681,13 +1106,14 @@ collect (json_t *v, void *ctx)
       if (!gi)
         {
           vs->failed = true;
-          return;
+          return false;
         }
       vs->item = gi;
       vs->cap = cap;
     }
   vs->v[vs->n] = v;
   vs->item[vs->n++] = vs->at;
+  return true;
 }
 
 static void
@@ -721,7 +1147,7 @@ eval_each (const struct ctx *c, const struct ehl_check *ck, struct result *r)
     if (matches (c, i, ck->a))
       {
         vs.at = (long) i;
-        each_value (c, &c->k->items[i], &ck->fa, collect, &vs);
+        each_value (c->a->set, &c->k->items[i], &ck->fa, collect, &vs);
       }
   const char **missing = calloc (vs.n + 1, sizeof *missing);
   size_t n_missing = 0;
@@ -835,8 +1261,7 @@ eval_check (const struct ctx *c, const struct ehl_check *ck, struct result *r)
 
 /* ---- the case ---- */
 
-/* Fill RES->bits with every item's selector results: the bits kept at
-   read time, and the late selectors tested now on the kept fields.  */
+/* Fill RES->bits with every item's selector results.  */
 static bool
 case_bits (const ehl_audit *a, const struct ehl_case *k, size_t words,
            struct ehl_case_result *res)
@@ -844,25 +1269,8 @@ case_bits (const ehl_audit *a, const struct ehl_case *k, size_t words,
   size_t need = k->n_items * words;
   if (!ehl_reserve (&res->bits, &res->bits_cap, need, sizeof *res->bits))
     return false;
-  if (need)
-    memset (res->bits, 0, need * sizeof *res->bits);
-  const ehl_expect_set *set = a->set;
   for (size_t i = 0; i < k->n_items; i++)
-    {
-      const struct ehl_item *it = &k->items[i];
-      uint64_t *row = res->bits + i * words;
-      bool compact = is_compact_member (set, it);
-      row[0] = it->type == EHL_T_NETWORK ? 0 : it->mask;
-      if (it->type < 0 || !it->json)
-        continue;
-      for (size_t j = 0; j < set->n_late[it->type]; j++)
-        {
-          int s = set->late[it->type][j];
-          if (compact ? compact_match (set, it, j)
-              : ehl_selector_match (&set->sels[s], it->type, it->json))
-            row[s / 64] |= bit ((size_t) s % 64);
-        }
-    }
+    item_bits (a->set, &k->items[i], res->bits + i * words, words);
   return true;
 }
 
@@ -959,7 +1367,7 @@ ehl_audit_eval (const ehl_audit *a, size_t i, enum ehl_reasons reasons,
 {
   const ehl_expect_set *set = a->set;
   const struct ehl_case *k = ehl_cases_at (a->cases, i);
-  size_t words = set->n_sels ? (set->n_sels + 63) / 64 : 1;   /* per item */
+  size_t words = words_per_item (set);
   if (!k || !case_bits (a, k, words, res))
     return false;
   clear_findings (res);

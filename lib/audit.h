@@ -6,8 +6,15 @@
    a check needs field values after the read (network members, which
    merge first; "each" fields), a copy of just those fields.  After the
    read, ehl_audit_resolve applies supersedes and void and merges network
-   members (casefile.h); then each case is evaluated on its own.  Memory
-   grows with the cases and the matching records, never with the rest.  */
+   members (casefile.h); then each case is evaluated on its own.
+
+   When the corrections are known before the read (corrections.h), an
+   item is let go once nothing can need it: what each check reads of the
+   records a selector matches is bounded (the earliest one, the earliest
+   N for "count", the first to hold each value for "each", a network
+   member's earliest record and the latest with each field), and a
+   count keeps a tally of what it let go.  Memory then grows with the
+   cases and what they hold, not with the records.  */
 #ifndef EHLOG_AUDIT_H
 #define EHLOG_AUDIT_H
 
@@ -27,6 +34,13 @@ struct ehl_audit_opts
   bool names;                   /* reasons may name people */
   const char *group_field;      /* field of the case's open record to
                                    group by ("team"), or NULL */
+  const ehl_corrections *corrections;   /* known in advance (or NULL):
+                                           then records that can no longer
+                                           change a verdict, reason or
+                                           evidence are let go as the
+                                           reading goes on */
+  size_t prune_every;           /* let go no sooner than this many items
+                                   (0: a default) */
 };
 
 typedef struct ehl_audit ehl_audit;
@@ -51,6 +65,10 @@ bool ehl_audit_merge (ehl_audit *dst, ehl_audit *src);
 bool ehl_audit_resolve (ehl_audit *a, int jobs);
 
 size_t ehl_audit_case_count (const ehl_audit *a);
+
+/* The items held for all the cases, once resolved (for tests, and to
+   see what letting go saves).  */
+size_t ehl_audit_item_count (const ehl_audit *a);
 
 /* The identifier of case number I (cases sorted by identifier).  */
 const char *ehl_audit_case_id (const ehl_audit *a, size_t i);

@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "contract.h"
+#include "corrections.h"
 #include "date.h"
 #include "record.h"
 
@@ -39,6 +40,7 @@ struct ehl_case
   size_t dst_no;                /* casefile's own, while merging */
   uint64_t *removed;            /* ids named by supersedes or void */
   size_t n_removed, cap_removed;
+  uint32_t *tally;              /* the pruner's counters (or NULL) */
   void *user;                   /* the caller's per-case state */
 };
 
@@ -83,6 +85,26 @@ enum ehl_fetch
   EHL_FETCH_STEPS
 };
 void ehl_cases_prefetch (const ehl_cases *c, size_t hash, enum ehl_fetch step);
+
+/* Records that CORRECTIONS names (corrections.h; it must outlive C)
+   are not added, so an item can no longer be removed once added.  */
+void ehl_cases_know_corrections (ehl_cases *c,
+                                 const ehl_corrections *corrections);
+
+/* Keeping memory to what the cases need, not to the number of records:
+   with the corrections known, whenever the items reach half again what
+   was left the time before (and at least EVERY more), each case's items,
+   in date order (as after resolve; not yet merged), are handed to PRUNE,
+   which
+   moves those that can still matter to the front of ITEMS, releases the
+   json of the others, and sets *N to how many it kept.  It may count what
+   it lets go in the case's N_TALLY counters (K->tally, zeroed at first).
+   PRUNE must keep every network item that merging could still need.
+   False from PRUNE means memory ran out.  */
+typedef bool ehl_prune_fn (struct ehl_case *k, struct ehl_item *items,
+                           size_t *n, void *ctx);
+void ehl_cases_prune_with (ehl_cases *c, ehl_prune_fn *prune, void *ctx,
+                           size_t n_tally, size_t every);
 
 /* The case named ID, created if new (NULL if memory ran out).  */
 struct ehl_case *ehl_cases_case (ehl_cases *c, const char *id);

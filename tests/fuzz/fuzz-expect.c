@@ -50,7 +50,8 @@ static void
 audit (const ehl_expect_set *set, FILE *sink)
 {
   static char *const files[] = { (char *) "cases" };
-  struct ehl_audit_opts opts = { EHL_NO_DAY, files, 1, true, "team" };
+  struct ehl_audit_opts opts = { EHL_NO_DAY, files, 1, true, "team", NULL,
+                                 0 };
   ehl_audit *a = ehl_audit_new (set, &opts);
   FILE *in = fmemopen ((void *) cases, sizeof cases - 1, "r");
   ehl_reader *r = in ? ehl_reader_new_stream (in, "cases",

@@ -10,22 +10,6 @@
 #include "table.h"
 #include "unit.h"
 
-/* Make a file from the template PATH (mkstemp) holding TEXT.  */
-static bool
-write_temp (char *path, const char *text)
-{
-  int fd = mkstemp (path);
-  FILE *f = fd >= 0 ? fdopen (fd, "w") : NULL;
-  if (!f)
-    {
-      if (fd >= 0)
-        close (fd);
-      return false;
-    }
-  bool ok = fputs (text, f) >= 0;
-  return (fclose (f) == 0) & ok;
-}
-
 static void
 test_case_list (void)
 {

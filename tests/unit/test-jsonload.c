@@ -2,6 +2,8 @@
    encoding (jsonload).  Failing allocations themselves are tested with
    the failmalloc shim (the alloc-failures test cases).  */
 
+#include <config.h>
+
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>

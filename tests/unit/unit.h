@@ -3,8 +3,11 @@
 #ifndef EHLOG_UNIT_H
 #define EHLOG_UNIT_H
 
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int unit_passed, unit_failed;
 
@@ -17,6 +20,22 @@ static int unit_passed, unit_failed;
        if (g_ && strcmp (g_, w_) == 0) unit_passed++; else { unit_failed++; \
        fprintf (stderr, "%s:%d: got \"%s\", want \"%s\"\n", __FILE__, \
                 __LINE__, g_ ? g_ : "(null)", w_); } } while (0)
+
+/* Make a file from the template PATH (mkstemp) holding TEXT.  */
+static inline bool
+write_temp (char *path, const char *text)
+{
+  int fd = mkstemp (path);
+  FILE *f = fd >= 0 ? fdopen (fd, "w") : NULL;
+  if (!f)
+    {
+      if (fd >= 0)
+        close (fd);
+      return false;
+    }
+  bool ok = fputs (text, f) >= 0;
+  return (fclose (f) == 0) & ok;
+}
 
 /* Print "N passed, N failed" for the runner and return the exit status.  */
 #define UNIT_DONE() \

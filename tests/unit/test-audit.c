@@ -1,0 +1,292 @@
+/* test-audit.c - unit tests for letting go of items in the audit
+   (audit.h) and the first look for corrections (corrections.h).  */
+#include <config.h>
+
+#include <glob.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "cli.h"
+#include "corrections.h"
+#include "jsonload.h"
+#include "record.h"
+#include "strmap.h"
+#include "unit.h"
+
+/* ---- the first look ---- */
+
+static bool
+removes (const ehl_corrections *c, const char *case_id, uint64_t id)
+{
+  return ehl_corrections_remove (c, case_id, ehl_hash_string (case_id), id);
+}
+
+#define REC(rest) \
+  "{\"type\":\"contact\",\"case\":\"EH-1\",\"by\":\"a\",\"mode\":\"phone\"," rest "}"
+
+static void
+test_corrections_lines (void)
+{
+  char path[] = "/tmp/test-audit-XXXXXX";
+  const char *text =
+    "\xEF\xBB\xBF" REC ("\"date\":\"2021-01-01\",\"supersedes\":\"00000000000000a1\"") "\n"
+    REC ("\"date\":\"2021-01-01\",\"supers\\u0065des\":\"00000000000000a2\"") "\r\n"
+    "{\"type\":\"void\",\"case\":\"EH-2\",\"by\":\"a\",\"date\":\"2021-01-02\","
+    "\"target\":\"00000000000000a3\",\"reason\":\"wrong case\"}\n"
+    /* Not taken: invalid (no such mode), after --as-of, a target that is not an
+       id, a target on a record that is not a void, broken JSON.  */
+    "{\"type\":\"contact\",\"case\":\"EH-1\",\"mode\":\"teleport\",\"date\":\"2021-01-01\","
+    "\"supersedes\":\"00000000000000b1\"}\n"
+    REC ("\"date\":\"2021-06-02\",\"supersedes\":\"00000000000000b2\"") "\n"
+    REC ("\"date\":\"2021-01-01\",\"supersedes\":\"B3\"") "\n"
+    REC ("\"date\":\"2021-01-01\",\"target\":\"00000000000000b4\"") "\n"
+    "{\"supersedes\":\"00000000000000b5\",\n"
+    /* The last line, without its newline.  */
+    REC ("\"date\":\"2021-01-01\",\"supersedes\":\"00000000000000a4\"");
+  CHECK (write_temp (path, text));
+  char *files[] = { path };
+  ehl_day as_of;
+  CHECK (ehl_date_parse_iso ("2021-06-01", &as_of));
+  bool no_memory = true;
+  ehl_corrections *c = ehl_corrections_scan (files, 1, EHL_READ_VALIDATE,
+                                             as_of, 2, &no_memory);
+  CHECK (c && !no_memory);
+  if (c)
+    {
+      CHECK (ehl_corrections_count (c) == 4);
+      CHECK (removes (c, "EH-1", 0xa1));
+      CHECK (removes (c, "EH-1", 0xa2));
+      CHECK (removes (c, "EH-2", 0xa3));
+      CHECK (!removes (c, "EH-1", 0xa3));     /* of its own case only */
+      CHECK (removes (c, "EH-1", 0xa4));
+      CHECK (!removes (c, "EH-1", 0xb1));
+      CHECK (!removes (c, "EH-1", 0xb2));
+      CHECK (!removes (c, "EH-1", 0xb4));
+      CHECK (!removes (c, "EH-1", 0xb5));
+    }
+  ehl_corrections_free (c);
+
+  /* Without a cut-off, the later one counts.  */
+  c = ehl_corrections_scan (files, 1, EHL_READ_VALIDATE, INT32_MAX, 1,
+                            &no_memory);
+  CHECK (c && ehl_corrections_count (c) == 5 && removes (c, "EH-1", 0xb2));
+  ehl_corrections_free (c);
+
+  /* Standard input cannot be read twice.  */
+  char *dash[] = { (char *) "-" }, *dev[] = { (char *) "/dev/null" };
+  CHECK (!ehl_corrections_scan (dash, 1, 0, INT32_MAX, 1, &no_memory)
+         && !no_memory);
+  CHECK (!ehl_corrections_scan (dev, 1, 0, INT32_MAX, 1, &no_memory)
+         && !no_memory);
+  CHECK (!ehl_corrections_scan (files, 0, 0, INT32_MAX, 1, &no_memory)
+         && !no_memory);
+  unlink (path);
+}
+
+/* A file big enough to be cut in parts: every part's lines are looked
+   at once, whichever part a line falls in.  */
+static void
+test_corrections_parts (void)
+{
+  char path[] = "/tmp/test-audit-XXXXXX";
+  int fd = mkstemp (path);
+  FILE *f = fd >= 0 ? fdopen (fd, "w") : NULL;
+  CHECK (f != NULL);
+  if (!f)
+    return;
+  enum { LINES = 60000 };
+  for (int i = 0; i < LINES; i++)
+    if (i % 1000 == 999)
+      fprintf (f, REC ("\"date\":\"2021-01-01\",\"supersedes\":\"%016x\"")
+               "\n", i);
+    else
+      fprintf (f, REC ("\"date\":\"2021-01-01\",\"note\":\"%0100d\"") "\n",
+               i);
+  CHECK (fclose (f) == 0);
+  char *files[] = { path, path };
+  for (int jobs = 1; jobs <= 3; jobs++)
+    {
+      bool no_memory;
+      ehl_corrections *c = ehl_corrections_scan (files, 2, EHL_READ_RAW,
+                                                 INT32_MAX, jobs, &no_memory);
+      CHECK (c && ehl_corrections_count (c) == LINES / 1000);
+      bool all = c != NULL;
+      for (int i = 999; c && i < LINES; i += 1000)
+        all &= removes (c, "EH-1", (uint64_t) i);
+      CHECK (all);
+      ehl_corrections_free (c);
+    }
+  unlink (path);
+}
+
+/* ---- letting go ---- */
+
+struct records
+{
+  struct ehl_record *r;
+  size_t n, cap;
+};
+
+static void
+read_all (char **files, int nfiles, struct records *recs)
+{
+  ehl_reader *rd = ehl_reader_new (files, nfiles, EHL_READ_VALIDATE);
+  struct ehl_record rec;
+  while (rd && ehl_reader_next (rd, &rec))
+    {
+      if (recs->n == recs->cap)
+        {
+          recs->cap = recs->cap ? 2 * recs->cap : 64;
+          recs->r = realloc (recs->r, recs->cap * sizeof *recs->r);
+        }
+      rec.file = NULL;
+      recs->r[recs->n++] = rec;
+    }
+  ehl_reader_free (rd);
+}
+
+/* The orders records are read in: as they are, backwards, and shared
+   by two readers (every other record), their audits merged after.  */
+enum order { FORWARD, BACKWARD, SHARED, ORDERS };
+
+/* An audit of RECS in ORDER, letting go of items from the start when
+   KNOWN.  */
+static ehl_audit *
+audit_of (const ehl_expect_set *set, struct ehl_audit_opts opts,
+          const struct records *recs, enum order order,
+          const ehl_corrections *known)
+{
+  opts.corrections = known;
+  opts.prune_every = 2;
+  ehl_audit *a = ehl_audit_new (set, &opts);
+  ehl_audit *other = order == SHARED ? ehl_audit_new (set, &opts) : a;
+  bool ok = a && other;
+  for (size_t i = 0; ok && i < recs->n; i++)
+    ok = ehl_audit_add (i % 2 ? other : a,
+                        &recs->r[order == BACKWARD ? recs->n - 1 - i : i]);
+  if (other != a)
+    ok &= ehl_audit_merge (a, other);
+  CHECK (ok && ehl_audit_resolve (a, 2));
+  return a;
+}
+
+static bool
+same_finding (const struct ehl_finding *x, const struct ehl_finding *y)
+{
+  bool same = x->verdict == y->verdict && strcmp (x->reason, y->reason) == 0
+              && x->n_evidence == y->n_evidence;
+  for (size_t i = 0; same && i < x->n_evidence; i++)
+    same = strcmp (x->evidence[i].file, y->evidence[i].file) == 0
+           && x->evidence[i].line == y->evidence[i].line;
+  if (!same)
+    fprintf (stderr, "differ: %s [%zu] / %s [%zu]\n", x->reason,
+             x->n_evidence, y->reason, y->n_evidence);
+  return same;
+}
+
+/* Every finding, reasons and evidence included, is the same whether the
+   audit let go of items or kept them all; and it did let go.  */
+static void
+check_same (const char *expectations, char **files, int nfiles,
+            const char *group, size_t min_records)
+{
+  ehl_expect_set *set = ehl_expect_load_file (expectations, stderr);
+  CHECK (set != NULL);
+  if (!set)
+    return;
+  struct records recs = { 0 };
+  read_all (files, nfiles, &recs);
+  CHECK (recs.n >= min_records);
+  struct ehl_audit_opts opts = { EHL_NO_DAY, files, nfiles, true, group,
+                                 NULL, 0 };
+  bool no_memory;
+  ehl_corrections *known = ehl_corrections_scan (files, nfiles,
+                                                 EHL_READ_VALIDATE,
+                                                 EHL_NO_DAY, 2, &no_memory);
+  CHECK (known != NULL);
+  for (int order = 0; known && order < ORDERS; order++)
+    {
+      ehl_audit *all = audit_of (set, opts, &recs, FORWARD, NULL);
+      ehl_audit *some = audit_of (set, opts, &recs, order, known);
+      CHECK (all && some);
+      if (!all || !some)
+        break;
+      CHECK (ehl_audit_item_count (some) < ehl_audit_item_count (all));
+      CHECK (ehl_audit_case_count (some) == ehl_audit_case_count (all));
+      struct ehl_case_result rx = { 0 }, ry = { 0 };
+      size_t differ = 0;
+      for (size_t i = 0; i < ehl_audit_case_count (all); i++)
+        {
+          bool ok = ehl_audit_eval (all, i, EHL_REASONS_ALL, &rx)
+                    && ehl_audit_eval (some, i, EHL_REASONS_ALL, &ry);
+          differ += !ok || strcmp (rx.group, ry.group) != 0;
+          for (size_t e = 0; ok && e < rx.n; e++)
+            differ += !same_finding (&rx.findings[e], &ry.findings[e]);
+        }
+      CHECK (differ == 0);
+      ehl_case_result_free (&rx);
+      ehl_case_result_free (&ry);
+      ehl_audit_free (all);
+      ehl_audit_free (some);
+    }
+  ehl_corrections_free (known);
+  for (size_t i = 0; i < recs.n; i++)
+    json_decref (recs.r[i].json);
+  free (recs.r);
+  ehl_expect_free (set);
+}
+
+/* The first contact is two on one day, the second the one that checked
+   the plan, with later contacts after them.  */
+static void
+test_first_day (void)
+{
+  char path[] = "/tmp/test-audit-XXXXXX";
+  const char *text =
+    "{\"type\":\"contact\",\"case\":\"EH-1\",\"date\":\"2021-01-09\",\"mode\":\"phone\"}\n"
+    "{\"type\":\"contact\",\"case\":\"EH-1\",\"date\":\"2021-01-08\",\"mode\":\"phone\"}\n"
+    "{\"type\":\"contact\",\"case\":\"EH-1\",\"date\":\"2021-01-02\",\"mode\":\"visit\","
+    "\"checked_plan\":true}\n"
+    "{\"type\":\"contact\",\"case\":\"EH-1\",\"date\":\"2021-01-05\",\"mode\":\"phone\"}\n"
+    "{\"type\":\"contact\",\"case\":\"EH-1\",\"date\":\"2021-01-02\",\"mode\":\"phone\"}\n"
+    "{\"type\":\"contact\",\"case\":\"EH-1\",\"date\":\"2021-01-07\",\"mode\":\"phone\"}\n"
+    "{\"type\":\"contact\",\"case\":\"EH-1\",\"date\":\"2021-01-06\",\"mode\":\"phone\"}\n"
+    "{\"type\":\"scale\",\"case\":\"EH-1\",\"date\":\"2021-01-02\",\"scale\":\"safety\","
+    "\"score\":5,\"rater\":\"child\"}\n"
+    "{\"type\":\"scale\",\"case\":\"EH-1\",\"date\":\"2021-01-03\",\"scale\":\"safety\","
+    "\"score\":6,\"rater\":\"child\"}\n"
+    "{\"type\":\"scale\",\"case\":\"EH-1\",\"date\":\"2021-01-04\",\"scale\":\"safety\","
+    "\"score\":7,\"rater\":\"child\"}\n";
+  CHECK (write_temp (path, text));
+  char *files[] = { path };
+  check_same ("data/expectations/sow-2020-21.json", files, 1, NULL, 5);
+  unlink (path);
+}
+
+static void
+test_let_go (void)
+{
+  glob_t g;
+  CHECK (glob ("examples/cases/*.ndjson", 0, NULL, &g) == 0);
+  check_same ("data/expectations/sow-2020-21.json", g.gl_pathv,
+              (int) g.gl_pathc, NULL, 500);
+  check_same ("data/expectations/sow-2020-21.json", g.gl_pathv,
+              (int) g.gl_pathc, "team", 500);
+  /* A set with every operator and every check.  */
+  check_same ("tests/cases/report-custom-operators/custom.json", g.gl_pathv,
+              (int) g.gl_pathc, NULL, 500);
+  globfree (&g);
+}
+
+int
+main (void)
+{
+  ehl_cli_init (1, (char *[]) { (char *) "test-audit", NULL });
+  ehl_json_init ();
+  test_corrections_lines ();
+  test_corrections_parts ();
+  test_let_go ();
+  test_first_day ();
+  return UNIT_DONE ();
+}
