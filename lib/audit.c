@@ -297,8 +297,10 @@ plan_needs (struct prune *p, const struct ehl_check *ck)
       if (!ehl_reserve (&p->eaches, &p->cap_eaches, p->n_eaches + 2,
                         sizeof *p->eaches))
         return false;
-      p->eaches[p->n_eaches++] = (struct each_need) { .sel = ck->a, .path = &ck->fa };
-      p->eaches[p->n_eaches++] = (struct each_need) { .sel = ck->b, .path = &ck->fb };
+      p->eaches[p->n_eaches++] = (struct each_need) { .sel = ck->a,
+                                                      .path = &ck->fa };
+      p->eaches[p->n_eaches++] = (struct each_need) { .sel = ck->b,
+                                                      .path = &ck->fb };
       return true;
     case EHL_C_ALL:
     case EHL_C_ANY:
