@@ -92,15 +92,15 @@ void ehl_cases_know_corrections (ehl_cases *c,
                                  const ehl_corrections *corrections);
 
 /* Keeping memory to what the cases need, not to the number of records:
-   with the corrections known, whenever the items reach half again what
-   was left the time before (and at least EVERY more), each case's items,
-   in date order (as after resolve; not yet merged), are handed to PRUNE,
-   which
-   moves those that can still matter to the front of ITEMS, releases the
-   json of the others, and sets *N to how many it kept.  It may count what
-   it lets go in the case's N_TALLY counters (K->tally, zeroed at first).
-   PRUNE must keep every network item that merging could still need.
-   False from PRUNE means memory ran out.  */
+   with the corrections known, whenever the items have grown by half
+   what was kept the time before (and by at least EVERY), each case's N
+   items, in date order (as after resolve; members not yet merged), are
+   handed to PRUNE, which moves those that can still matter to the front
+   of ITEMS, releases the json of the others, and sets *N to how many it
+   kept.  It may count what it lets go in the case's N_TALLY counters
+   (K->tally, zeroed at first; added up when views merge).  PRUNE must
+   keep every network item that merging could still need.  False from
+   PRUNE means memory ran out; it must then have kept everything.  */
 typedef bool ehl_prune_fn (struct ehl_case *k, struct ehl_item *items,
                            size_t *n, void *ctx);
 void ehl_cases_prune_with (ehl_cases *c, ehl_prune_fn *prune, void *ctx,
