@@ -271,6 +271,7 @@ line_start (int fd, off_t offset)
 struct look
 {
   char *const *files;
+  const off_t *sizes;           /* -1: cannot be looked at */
   int nfiles, parts;
   unsigned mode;
   ehl_day as_of;
@@ -284,21 +285,19 @@ look_part (void *ctx, size_t begin, size_t end, int part)
   (void) begin, (void) end;
   for (int i = 0; i < l->nfiles; i++)
     {
+      off_t size = l->sizes[i];
+      /* Small files are one part's.  */
+      int n = size < (off_t) BLOCK ? 1 : l->parts;
+      if (size < 0 || part >= n)
+        continue;
       int fd = open (l->files[i], O_RDONLY | O_CLOEXEC);
-      struct stat st;
       if (fd < 0)
         continue;
-      bool ok = true;
-      if (fstat (fd, &st) == 0)
-        {
-          /* Small files are one part's.  */
-          int n = st.st_size < (off_t) BLOCK ? 1 : l->parts;
-          off_t from = st.st_size / n * part, to = st.st_size / n * (part + 1);
-          if (part == n - 1)
-            to = st.st_size;
-          if (part < n && (from = line_start (fd, from)) >= 0 && from < to)
-            ok = scan_range (l->sets[part], fd, from, to, l->mode, l->as_of);
-        }
+      off_t from = size / n * part;
+      off_t to = part == n - 1 ? size : size / n * (part + 1);
+      bool ok = (from = line_start (fd, from)) < 0 || from >= to
+                || scan_range (l->sets[part], fd, from, to, l->mode,
+                               l->as_of);
       close (fd);
       if (!ok)
         return false;
@@ -306,16 +305,19 @@ look_part (void *ctx, size_t begin, size_t end, int part)
   return true;
 }
 
-/* Are FILES all regular files (or unreadable, for the real pass to
-   report)?  */
+/* The sizes of FILES, taken once so that the parts of a file that grows
+   meanwhile still meet (-1: cannot be read, for the real pass to
+   report); false if one is standard input or not a regular file.  */
 static bool
-all_regular (char *const *files, int nfiles)
+regular_sizes (char *const *files, int nfiles, off_t *sizes)
 {
   for (int i = 0; i < nfiles; i++)
     {
       struct stat st;
-      if (strcmp (files[i], "-") == 0
-          || (stat (files[i], &st) == 0 && !S_ISREG (st.st_mode)))
+      if (strcmp (files[i], "-") == 0)
+        return false;
+      sizes[i] = stat (files[i], &st) == 0 ? st.st_size : -1;
+      if (sizes[i] >= 0 && !S_ISREG (st.st_mode))
         return false;
     }
   return nfiles > 0;
@@ -339,13 +341,20 @@ ehl_corrections_scan (char *const *files, int nfiles, unsigned mode,
                       ehl_day as_of, int jobs, bool *no_memory)
 {
   *no_memory = false;
-  if (!all_regular (files, nfiles))
+  if (nfiles <= 0)
     return NULL;
+  off_t *sizes = malloc ((size_t) nfiles * sizeof *sizes);
   ehl_corrections **sets = calloc ((size_t) jobs, sizeof *sets);
-  bool ok = sets != NULL;
+  bool ok = sizes && sets;
+  if (ok && !regular_sizes (files, nfiles, sizes))
+    {
+      free (sizes);
+      free (sets);
+      return NULL;
+    }
   for (int i = 0; ok && i < jobs; i++)
     ok = (sets[i] = calloc (1, sizeof **sets)) != NULL;
-  struct look l = { files, nfiles, jobs, mode, as_of, sets };
+  struct look l = { files, sizes, nfiles, jobs, mode, as_of, sets };
   ok = ok && ehl_parallel_ranges ((size_t) jobs, jobs, look_part, &l);
   for (int i = 1; ok && i < jobs; i++)
     ok = absorb (sets[0], sets[i]);
@@ -353,6 +362,7 @@ ehl_corrections_scan (char *const *files, int nfiles, unsigned mode,
   for (int i = ok; sets && i < jobs; i++)
     ehl_corrections_free (sets[i]);
   free (sets);
+  free (sizes);
   *no_memory = !ok;
   return c;
 }
