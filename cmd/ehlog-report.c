@@ -324,6 +324,18 @@ main (int argc, char **argv)
     ehl_warn ("memory exhausted");
   ehl_audit *a = set && seen ? read_records (&o, set, &ao, argv + optind,
                                              argc - optind, &st, seen) : NULL;
+  if (a && ehl_audit_overtaken (a))
+    {
+      /* Records it let go of may have been needed after all.  */
+      ehl_warn ("a correction was written to the input while it was being "
+                "read; reading it again");
+      ehl_audit_free (a);
+      memset (&st, 0, sizeof st);
+      memset (seen, 0, o.cases.n + 1);
+      ao.corrections = NULL;
+      a = read_records (&o, set, &ao, argv + optind, argc - optind, &st,
+                        seen);
+    }
 
   bool shortfall = false;
   status = EHL_EXIT_TROUBLE;

@@ -713,6 +713,12 @@ ehl_audit_case_count (const ehl_audit *a)
   return ehl_cases_count (a->cases);
 }
 
+bool
+ehl_audit_overtaken (const ehl_audit *a)
+{
+  return a->prune && ehl_cases_unforeseen (a->cases) > 0;
+}
+
 size_t
 ehl_audit_item_count (const ehl_audit *a)
 {

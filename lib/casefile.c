@@ -42,6 +42,7 @@ struct ehl_cases
   size_t n_items, cap_items;
   bool placed;                  /* each case's items are together */
   const ehl_corrections *known; /* the corrections, known in advance */
+  size_t unforeseen;            /* corrections read that KNOWN lacked */
   ehl_prune_fn *prune;          /* with KNOWN: see ehl_cases_prune_with */
   void *prune_ctx;
   size_t n_tally;
@@ -240,6 +241,12 @@ ehl_cases_know_corrections (ehl_cases *c, const ehl_corrections *corrections)
   c->known = corrections;
 }
 
+size_t
+ehl_cases_unforeseen (const ehl_cases *c)
+{
+  return c->unforeseen;
+}
+
 void
 ehl_cases_prune_with (ehl_cases *c, ehl_prune_fn *prune, void *ctx,
                       size_t n_tally, size_t every)
@@ -253,10 +260,10 @@ ehl_cases_prune_with (ehl_cases *c, ehl_prune_fn *prune, void *ctx,
 
 /* Note that K's record TARGET (an id, or NULL) no longer counts, unless
    the corrections known in advance say so already.  (One they do not
-   know is a record written to the file after they were read: it is
-   applied when the view is resolved.)  */
+   know was written to the file after they were read: it is applied
+   when the view is resolved, and counted.)  */
 static bool
-note_removed (const ehl_cases *c, struct ehl_case *k, size_t hash,
+note_removed (ehl_cases *c, struct ehl_case *k, size_t hash,
               const char *target)
 {
   uint64_t id;
@@ -264,6 +271,7 @@ note_removed (const ehl_cases *c, struct ehl_case *k, size_t hash,
     return true;
   if (c->known && ehl_corrections_remove (c->known, k->id, hash, id))
     return true;
+  c->unforeseen += c->known != NULL;
   if (!ehl_grow (&k->removed, &k->cap_removed, k->n_removed, sizeof id))
     return false;
   k->removed[k->n_removed++] = id;
@@ -405,6 +413,7 @@ ehl_cases_merge (ehl_cases *dst, ehl_cases *src)
             && map_cases (dst, src);
   if (ok)
     move_items (dst, src);
+  dst->unforeseen += src->unforeseen;
   ehl_cases_free (src);
   return ok;
 }

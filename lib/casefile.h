@@ -91,6 +91,12 @@ void ehl_cases_prefetch (const ehl_cases *c, size_t hash, enum ehl_fetch step);
 void ehl_cases_know_corrections (ehl_cases *c,
                                  const ehl_corrections *corrections);
 
+/* How many corrections were read that the known ones did not hold
+   (written to a file after they were looked for).  They are still
+   applied, but items let go before may have been needed: a caller that
+   let go of any should read again without.  */
+size_t ehl_cases_unforeseen (const ehl_cases *c);
+
 /* Keeping memory to what the cases need, not to the number of records:
    with the corrections known, whenever the items have grown by half
    what was kept the time before (and by at least EVERY), each case's N

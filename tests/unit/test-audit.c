@@ -129,6 +129,14 @@ struct records
 };
 
 static void
+records_free (struct records *recs)
+{
+  for (size_t i = 0; i < recs->n; i++)
+    json_decref (recs->r[i].json);
+  free (recs->r);
+}
+
+static void
 read_all (char **files, int nfiles, struct records *recs)
 {
   ehl_reader *rd = ehl_reader_new (files, nfiles, EHL_READ_VALIDATE);
@@ -231,9 +239,7 @@ check_same (const char *expectations, char **files, int nfiles,
       ehl_audit_free (some);
     }
   ehl_corrections_free (known);
-  for (size_t i = 0; i < recs.n; i++)
-    json_decref (recs.r[i].json);
-  free (recs.r);
+  records_free (&recs);
   ehl_expect_free (set);
 }
 
@@ -264,6 +270,50 @@ test_first_day (void)
   unlink (path);
 }
 
+/* A correction the first look did not see (written to the file after
+   it) makes the audit say it was overtaken, if it let go of records.  */
+static void
+test_overtaken (void)
+{
+  char path[] = "/tmp/test-audit-XXXXXX";
+  const char *before =
+    "{\"type\":\"contact\",\"case\":\"EH-1\",\"date\":\"2021-01-02\",\"mode\":\"phone\","
+    "\"supersedes\":\"00000000000000a1\"}\n";
+  const char *after =
+    "{\"type\":\"contact\",\"case\":\"EH-1\",\"date\":\"2021-01-03\",\"mode\":\"phone\","
+    "\"supersedes\":\"00000000000000a2\"}\n";
+  CHECK (write_temp (path, before));
+  char *files[] = { path };
+  bool no_memory;
+  ehl_corrections *known = ehl_corrections_scan (files, 1, EHL_READ_VALIDATE,
+                                                 EHL_NO_DAY, 1, &no_memory);
+  FILE *f = fopen (path, "a");
+  CHECK (known && f && fputs (after, f) >= 0 && fclose (f) == 0);
+  ehl_expect_set *set
+    = ehl_expect_load_file ("data/expectations/sow-2020-21.json", stderr);
+  struct records recs = { 0 };
+  read_all (files, 1, &recs);
+  CHECK (set && recs.n == 2);
+  struct ehl_audit_opts opts = { EHL_NO_DAY, files, 1, false, NULL, NULL,
+                                 0 };
+  for (int k = 0; set && known && k < 3; k++)
+    {
+      /* Knowing them all, knowing the first only, not knowing.  */
+      ehl_corrections *all = k == 0
+        ? ehl_corrections_scan (files, 1, EHL_READ_VALIDATE, EHL_NO_DAY, 1,
+                                &no_memory) : NULL;
+      ehl_audit *a = audit_of (set, opts, &recs, FORWARD,
+                               k == 0 ? all : k == 1 ? known : NULL);
+      CHECK (a && ehl_audit_overtaken (a) == (k == 1));
+      ehl_audit_free (a);
+      ehl_corrections_free (all);
+    }
+  records_free (&recs);
+  ehl_expect_free (set);
+  ehl_corrections_free (known);
+  unlink (path);
+}
+
 static void
 test_let_go (void)
 {
@@ -288,5 +338,6 @@ main (void)
   test_corrections_parts ();
   test_let_go ();
   test_first_day ();
+  test_overtaken ();
   return UNIT_DONE ();
 }
