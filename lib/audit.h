@@ -64,10 +64,11 @@ bool ehl_audit_merge (ehl_audit *dst, ehl_audit *src);
    ran out.  */
 bool ehl_audit_resolve (ehl_audit *a, int jobs);
 
-/* After the read: did the audit let go of records on the strength of
-   corrections known in advance, and then read one they did not hold (a
-   file written to meanwhile)?  Its findings may then be wrong: read the
-   files again without (they now hold that correction).  */
+/* After the read: was the audit free to let go of records, on the
+   strength of corrections known in advance, and then read one they did
+   not hold (a file written to meanwhile)?  Its findings may then be
+   wrong: read the files again without (they now hold that
+   correction).  */
 bool ehl_audit_overtaken (const ehl_audit *a);
 
 size_t ehl_audit_case_count (const ehl_audit *a);
