@@ -45,14 +45,27 @@ struct need
   int tally;                    /* a count's counter, or -1 */
 };
 
+/* Distinct values (by ehl_scalar_equal), each with the item that held
+   it first: what "each" compares, and what letting go must keep.  */
+struct values
+{
+  struct value_at
+  {
+    json_t *v;
+    long item;
+  } *v;
+  size_t n, cap;
+  long at;                      /* the item whose values come next */
+  bool failed;                  /* memory ran out */
+};
+
 /* An "each" side: of the items SEL matches, the first to hold each
    value of PATH.  */
 struct each_need
 {
   int sel;
   const struct ehl_path *path;
-  json_t **v;                   /* scratch: the values held so far */
-  size_t n_v, cap_v;
+  struct values held;           /* scratch: the values held so far */
 };
 
 /* Network members: one kept item of a case, by name.  */
@@ -319,7 +332,7 @@ prune_free (struct prune *p)
   if (!p)
     return;
   for (size_t i = 0; i < p->n_eaches; i++)
-    free (p->eaches[i].v);
+    free (p->eaches[i].held.v);
   free (p->eaches);
   free (p->needs);
   free (p->tallied);
@@ -382,27 +395,21 @@ each_value (const ehl_expect_set *set, const struct ehl_item *item,
   return any;
 }
 
-struct holding
-{
-  struct each_need *e;
-  bool failed;
-};
-
-/* Note V among E's values; true if it is new.  */
+/* Add V to the values (a struct values) unless it is there; true if it
+   was new.  */
 static bool
-hold (json_t *v, void *ctx)
+collect (json_t *v, void *ctx)
 {
-  struct holding *h = ctx;
-  struct each_need *e = h->e;
-  for (size_t i = 0; i < e->n_v; i++)
-    if (ehl_scalar_equal (e->v[i], v))
+  struct values *vs = ctx;
+  for (size_t i = 0; i < vs->n; i++)
+    if (ehl_scalar_equal (vs->v[i].v, v))
       return false;
-  if (!ehl_grow (&e->v, &e->cap_v, e->n_v, sizeof *e->v))
+  if (!ehl_grow (&vs->v, &vs->cap, vs->n, sizeof *vs->v))
     {
-      h->failed = true;
-      return true;
+      vs->failed = true;
+      return false;
     }
-  e->v[e->n_v++] = v;
+  vs->v[vs->n++] = (struct value_at) { v, vs->at };
   return true;
 }
 
@@ -428,9 +435,9 @@ still_read (ehl_audit *a, const struct ehl_item *it, const uint64_t *row,
   for (size_t e = 0; e < p->n_eaches; e++)
     if (row_matches (row, p->eaches[e].sel))
       {
-        struct holding h = { &p->eaches[e], false };
-        read |= each_value (a->set, it, p->eaches[e].path, hold, &h);
-        *failed |= h.failed;
+        struct values *vs = &p->eaches[e].held;
+        read |= each_value (a->set, it, p->eaches[e].path, collect, vs);
+        *failed |= vs->failed;
       }
   if (a->opts.group_field && it->type == EHL_T_OPEN && it->json
       && !*open_seen)
@@ -536,15 +543,20 @@ prune_case (struct ehl_case *k, struct ehl_item *items, size_t *np,
     return false;
   memset (p->seen, 0, a->set->n_sels * sizeof *p->seen);
   for (size_t e = 0; e < p->n_eaches; e++)
-    p->eaches[e].n_v = 0;
+    {
+      p->eaches[e].held.n = 0;
+      p->eaches[e].held.failed = false;
+    }
   bool open_seen = false, failed = false;
   for (size_t i = 0; i < n; i++)
     {
       uint64_t *row = p->bits + i * words;
       /* A member's own record matches nothing: the merged member does.  */
-      memset (row, 0, words * sizeof *row);
       if (items[i].type == EHL_T_NETWORK)
-        continue;
+        {
+          memset (row, 0, words * sizeof *row);
+          continue;
+        }
       item_bits (a->set, &items[i], row, words);
       p->keep[i] = still_read (a, &items[i], row, &open_seen, &failed);
     }
@@ -766,7 +778,7 @@ struct ctx
 static bool
 matches (const struct ctx *c, size_t item, int sel)
 {
-  return (c->bits[item * c->words + (size_t) sel / 64] >> (sel % 64)) & 1;
+  return row_matches (c->bits + item * c->words, sel);
 }
 
 static long
@@ -1086,44 +1098,6 @@ find_in (const struct ctx *c, const struct ehl_check *ck, json_t *v)
   return -1;
 }
 
-/* The distinct values of FA among the A items, with where each was
-   first seen.  */
-struct values
-{
-  json_t **v;
-  long *item;
-  size_t n, cap;
-  long at;
-  bool failed;
-};
-
-static bool
-collect (json_t *v, void *ctx)
-{
-  struct values *vs = ctx;
-  for (size_t i = 0; i < vs->n; i++)
-    if (ehl_scalar_equal (vs->v[i], v))
-      return false;
-  if (vs->n == vs->cap)
-    {
-      size_t cap = vs->cap ? vs->cap * 2 : 16;
-      json_t **gv = realloc (vs->v, cap * sizeof *gv);
-      if (gv)
-        vs->v = gv;
-      long *gi = gv ? realloc (vs->item, cap * sizeof *gi) : NULL;
-      if (!gi)
-        {
-          vs->failed = true;
-          return false;
-        }
-      vs->item = gi;
-      vs->cap = cap;
-    }
-  vs->v[vs->n] = v;
-  vs->item[vs->n++] = vs->at;
-  return true;
-}
-
 static void
 each_reason (const struct ctx *c, const struct ehl_check *ck,
              struct values *vs, const char **missing, size_t n_missing,
@@ -1160,11 +1134,11 @@ eval_each (const struct ctx *c, const struct ehl_check *ck, struct result *r)
   const char **missing = calloc (vs.n + 1, sizeof *missing);
   size_t n_missing = 0;
   for (size_t i = 0; missing && i < vs.n; i++)
-    if (find_in (c, ck, vs.v[i]) < 0)
+    if (find_in (c, ck, vs.v[i].v) < 0)
       {
-        missing[n_missing++] = json_is_string (vs.v[i])
-                               ? json_string_value (vs.v[i]) : "(a number)";
-        evidence (r, vs.item[i]);
+        missing[n_missing++] = json_is_string (vs.v[i].v)
+                               ? json_string_value (vs.v[i].v) : "(a number)";
+        evidence (r, vs.v[i].item);
       }
   r->ok = n_missing == 0;
   if (!missing || vs.failed)
@@ -1173,12 +1147,11 @@ eval_each (const struct ctx *c, const struct ehl_check *ck, struct result *r)
     {
       if (r->ok)
         for (size_t i = 0; i < vs.n; i++)
-          evidence (r, find_in (c, ck, vs.v[i]));
+          evidence (r, find_in (c, ck, vs.v[i].v));
       each_reason (c, ck, &vs, missing, n_missing, r);
     }
   free (missing);
   free (vs.v);
-  free (vs.item);
 }
 
 /* ---- combining ---- */
