@@ -443,6 +443,14 @@ cmp_cases (const void *a, const void *b)
                  (*(struct ehl_case *const *) b)->id);
 }
 
+/* Put K's items in date order (ties: by file, then line).  */
+static void
+sort_by_date (struct ehl_case *k)
+{
+  if (k->n_items)               /* items may be NULL: qsort wants a pointer */
+    qsort (k->items, k->n_items, sizeof *k->items, cmp_items);
+}
+
 /* Drop the items a supersedes or a void names.  */
 static void
 drop_removed (struct ehl_case *k)
@@ -567,8 +575,7 @@ resolve_cases (void *ctx, size_t begin, size_t end, int part)
     {
       struct ehl_case *k = r->c->list[i];
       drop_removed (k);
-      if (k->n_items)           /* items may be NULL: qsort wants a pointer */
-        qsort (k->items, k->n_items, sizeof *k->items, cmp_items);
+      sort_by_date (k);
       ok &= merge_network (k, r->ops);
     }
   return ok;
@@ -657,7 +664,7 @@ prune (ehl_cases *c)
       size_t n = k->n_items;
       if (n == 0)
         continue;
-      qsort (k->items, n, sizeof *k->items, cmp_items);
+      sort_by_date (k);
       if (ok && c->n_tally && !k->tally
           && !(k->tally = calloc (c->n_tally, sizeof *k->tally)))
         ok = false;
