@@ -101,14 +101,12 @@ note (ehl_corrections *c, const char *case_id, size_t hash,
          || note_id (c, case_id, hash, id);
 }
 
-/* Take in the corrections of the line TEXT (LEN bytes), as a reader
-   would: a valid record of a valid case, dated up to AS_OF.  */
+/* Take in the corrections of the record text TEXT (LEN bytes), as a
+   reader would: a valid record of a valid case, dated up to AS_OF.  */
 static bool
 take_line (ehl_corrections *c, const char *text, size_t len, unsigned mode,
            ehl_day as_of)
 {
-  if (len > 0 && text[len - 1] == '\r')
-    len--;
   enum ehl_type type;
   bool no_memory;
   json_t *rec = ehl_record_parse (text, len, mode, &type, &no_memory);
@@ -181,9 +179,7 @@ take_lines (ehl_corrections *c, const char *buf, size_t len, bool at_start,
       const char *line = buf + (*starts)[i];
       const char *eol = memchr (line, '\n', len - (*starts)[i]);
       size_t line_len = eol ? (size_t) (eol - line) : len - (*starts)[i];
-      if (at_start && (*starts)[i] == 0 && line_len >= 3
-          && memcmp (line, "\xEF\xBB\xBF", 3) == 0)
-        line += 3, line_len -= 3;
+      line = ehl_line_record (line, &line_len, at_start && (*starts)[i] == 0);
       if (!take_line (c, line, line_len, mode, as_of))
         return false;
     }

@@ -253,6 +253,25 @@ decode_line (ehl_reader *r, const char *text, size_t len, bool at_eof,
   return json;
 }
 
+const char *
+ehl_line_record (const char *text, size_t *len, bool first)
+{
+  size_t n = *len;
+  if (first && n >= 3 && memcmp (text, "\xEF\xBB\xBF", 3) == 0)
+    {
+      text += 3;                /* a byte-order mark from some editor */
+      n -= 3;
+    }
+  /* The line end is not part of the record (and must not shift the
+     column jansson reports).  */
+  if (n > 0 && text[n - 1] == '\n')
+    n--;
+  if (n > 0 && text[n - 1] == '\r')
+    n--;
+  *len = n;
+  return text;
+}
+
 static void
 ignore_problem (void *ctx, const char *field, const char *message)
 {
@@ -310,20 +329,9 @@ ehl_reader_next (ehl_reader *r, struct ehl_record *rec)
       r->line++;
       r->pos += n;
 
-      char *text = r->buf;
       size_t len = (size_t) n;
-      bool has_newline = len > 0 && text[len - 1] == '\n';
-      if (r->line == 1 && len >= 3 && memcmp (text, "\xEF\xBB\xBF", 3) == 0)
-        {
-          text += 3;            /* a byte-order mark from some editor */
-          len -= 3;
-        }
-      /* The line end is not part of the record (and must not shift the
-         column jansson reports).  */
-      if (len > 0 && text[len - 1] == '\n')
-        len--;
-      if (len > 0 && text[len - 1] == '\r')
-        len--;
+      bool has_newline = len > 0 && r->buf[len - 1] == '\n';
+      const char *text = ehl_line_record (r->buf, &len, r->line == 1);
       if (is_blank (text, len))
         continue;
       r->st.lines++;

@@ -74,6 +74,11 @@ const struct ehl_read_stats *ehl_reader_stats (const ehl_reader *r);
 
 void ehl_reader_free (ehl_reader *r);
 
+/* The record text of a physical line: TEXT (*LEN bytes) without its
+   line end ("\n", "\r\n" or none) and, on a file's FIRST line, without
+   a byte-order mark.  Sets *LEN.  */
+const char *ehl_line_record (const char *text, size_t *len, bool first);
+
 /* The record in the LEN bytes of TEXT (one line, without its end) as a
    reader in MODE would hand it over, or NULL, quietly, if the reader
    would report it instead; *NO_MEMORY then says whether memory ran out.
