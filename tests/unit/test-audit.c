@@ -9,6 +9,7 @@
 #include "audit.h"
 #include "cli.h"
 #include "corrections.h"
+#include "grow.h"
 #include "jsonload.h"
 #include "record.h"
 #include "strmap.h"
@@ -143,10 +144,10 @@ read_all (char **files, int nfiles, struct records *recs)
   struct ehl_record rec;
   while (rd && ehl_reader_next (rd, &rec))
     {
-      if (recs->n == recs->cap)
+      if (!ehl_grow (&recs->r, &recs->cap, recs->n, sizeof *recs->r))
         {
-          recs->cap = recs->cap ? 2 * recs->cap : 64;
-          recs->r = realloc (recs->r, recs->cap * sizeof *recs->r);
+          json_decref (rec.json);
+          break;
         }
       rec.file = NULL;
       recs->r[recs->n++] = rec;
