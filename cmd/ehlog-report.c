@@ -239,6 +239,37 @@ read_records (const struct options *o, const ehl_expect_set *set,
   return a;
 }
 
+/* The audit of FILES: read_records, knowing the corrections first when
+   they can be looked for, so that memory grows with the cases and not
+   the records (from standard input, or without memory for them, it
+   still works, holding more).  */
+static ehl_audit *
+audit_files (const struct options *o, const ehl_expect_set *set,
+             char *const *files, int nfiles, struct ehl_read_stats *st,
+             unsigned char *seen)
+{
+  bool no_memory;
+  ehl_corrections *known = ehl_corrections_scan (files, nfiles,
+                                                 EHL_READ_VALIDATE, o->as_of,
+                                                 (int) o->jobs, &no_memory);
+  struct ehl_audit_opts ao = { o->as_of, files, nfiles, o->names,
+                               o->report.group_field, known, 0 };
+  ehl_audit *a = read_records (o, set, &ao, files, nfiles, st, seen);
+  if (a && ehl_audit_overtaken (a))
+    {
+      /* Records it let go of may have been needed after all.  */
+      ehl_warn ("a correction was written to the input while it was being "
+                "read; reading it again");
+      ehl_audit_free (a);
+      memset (st, 0, sizeof *st);
+      memset (seen, 0, o->cases.n + 1);
+      ao.corrections = NULL;
+      a = read_records (o, set, &ao, files, nfiles, st, seen);
+    }
+  ehl_corrections_free (known);       /* needed until resolved */
+  return a;
+}
+
 /* Cases asked for with --case that have no records: reported.  */
 static size_t
 missing_cases (const struct options *o, const unsigned char *seen)
@@ -306,36 +337,12 @@ main (int argc, char **argv)
   free (default_path);
   o.report.date = o.as_of != EHL_NO_DAY ? o.as_of : ehl_date_today ();
   o.report.jobs = (int) o.jobs;
-  /* With the corrections known first, the audit's memory grows with the
-     cases, not the records.  Without (standard input, or no memory for
-     them) it still works, holding more.  */
-  bool no_memory;
-  ehl_corrections *known = set ? ehl_corrections_scan (argv + optind,
-                                                       argc - optind,
-                                                       EHL_READ_VALIDATE,
-                                                       o.as_of, (int) o.jobs,
-                                                       &no_memory)
-                           : NULL;
-  struct ehl_audit_opts ao = { o.as_of, argv + optind, argc - optind, o.names,
-                               o.report.group_field, known, 0 };
   struct ehl_read_stats st = { 0 };
   unsigned char *seen = calloc (o.cases.n + 1, 1);
   if (!seen)
     ehl_warn ("memory exhausted");
-  ehl_audit *a = set && seen ? read_records (&o, set, &ao, argv + optind,
-                                             argc - optind, &st, seen) : NULL;
-  if (a && ehl_audit_overtaken (a))
-    {
-      /* Records it let go of may have been needed after all.  */
-      ehl_warn ("a correction was written to the input while it was being "
-                "read; reading it again");
-      ehl_audit_free (a);
-      memset (&st, 0, sizeof st);
-      memset (seen, 0, o.cases.n + 1);
-      ao.corrections = NULL;
-      a = read_records (&o, set, &ao, argv + optind, argc - optind, &st,
-                        seen);
-    }
+  ehl_audit *a = set && seen ? audit_files (&o, set, argv + optind,
+                                            argc - optind, &st, seen) : NULL;
 
   bool shortfall = false;
   status = EHL_EXIT_TROUBLE;
@@ -347,7 +354,6 @@ main (int argc, char **argv)
     }
   free (seen);
   ehl_audit_free (a);
-  ehl_corrections_free (known);
   ehl_expect_free (set);
   ehl_case_list_free (&o.cases);
   return ehl_finish (status);

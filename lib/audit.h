@@ -34,7 +34,8 @@ struct ehl_audit_opts
   bool names;                   /* reasons may name people */
   const char *group_field;      /* field of the case's open record to
                                    group by ("team"), or NULL */
-  const ehl_corrections *corrections;   /* known in advance (or NULL):
+  const ehl_corrections *corrections;   /* known in advance (or NULL;
+                                           needed until ehl_audit_resolve):
                                            then records that can no longer
                                            change a verdict, reason or
                                            evidence are let go as the

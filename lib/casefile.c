@@ -690,6 +690,7 @@ ehl_cases_resolve_with (ehl_cases *c, const struct ehl_member_ops *ops,
                         int jobs)
 {
   struct resolving r = { c, ops ? ops : &json_member_ops };
+  c->known = NULL;              /* the caller's, and no longer needed */
   if (!c->placed)
     place_items (c);
   bool ok = ehl_parallel_ranges (c->n, jobs, resolve_cases, &r);

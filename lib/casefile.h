@@ -86,8 +86,9 @@ enum ehl_fetch
 };
 void ehl_cases_prefetch (const ehl_cases *c, size_t hash, enum ehl_fetch step);
 
-/* Records that CORRECTIONS names (corrections.h; it must outlive C)
-   are not added, so an item can no longer be removed once added.  */
+/* Records that CORRECTIONS names (corrections.h; it must last until C
+   is resolved) are not added, so an item can no longer be removed once
+   added.  */
 void ehl_cases_know_corrections (ehl_cases *c,
                                  const ehl_corrections *corrections);
 
