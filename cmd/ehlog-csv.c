@@ -14,11 +14,11 @@
 #include "csvout.h"
 #include "grow.h"
 #include "jsonload.h"
+#include "operand.h"
 #include "output.h"
 #include "record.h"
 #include "table.h"
 
-#define STDIN_NAME "<stdin>"
 
 enum mode { MODE_NONE, MODE_RECORDS, MODE_CSV };
 
@@ -171,8 +171,8 @@ take_record (void *ctx, json_t *rec, const char *file, long line)
 static bool
 convert_operand (ehl_csvin *c, const char *operand, bool *io_error)
 {
-  if (strcmp (operand, "-") == 0)
-    return ehl_csvin_stream (c, stdin, STDIN_NAME);
+  if (ehl_operand_is_stdin (operand))
+    return ehl_csvin_stream (c, stdin, ehl_operand_name (operand));
   FILE *in = fopen (operand, "r");
   if (!in)
     {
@@ -212,7 +212,6 @@ append_held (const char *path, json_t *held, bool input_bad)
 static int
 to_records (const struct options *o, char **files, int nfiles)
 {
-  static char *stdin_only[] = { (char *) "-" };
   struct ehl_csvin_opts copts = { o->types[0], o->list_sep, o->uk_dates,
                                   o->maps, o->nmaps };
   struct sink sink = { o->append ? json_array () : NULL };
@@ -226,7 +225,7 @@ to_records (const struct options *o, char **files, int nfiles)
     }
   if (nfiles == 0)
     {
-      files = stdin_only;
+      files = (char **) ehl_stdin_operands;
       nfiles = 1;
     }
   bool io_error = false, go_on = true;
@@ -254,26 +253,6 @@ wanted (const struct options *o, const struct ehl_record *rec)
     if (rec->type == o->types[i])
       return true;
   return false;
-}
-
-/* An unnamed temporary file, mode 0600, gone when closed.  */
-static FILE *
-open_spool (void)
-{
-  const char *dir = getenv ("TMPDIR");
-  char *path = NULL;
-  FILE *f = NULL;
-  if (asprintf (&path, "%s/ehlog-csv.XXXXXX", dir && *dir ? dir : "/tmp") < 0)
-    return NULL;
-  int fd = mkstemp (path);
-  if (fd >= 0)
-    {
-      unlink (path);
-      if (!(f = fdopen (fd, "w+")))
-        close (fd);
-    }
-  free (path);
-  return f;
 }
 
 static void
@@ -383,7 +362,8 @@ spool_records (const struct options *o, ehl_reader *r, ehl_columns *cols,
     }
   if (ok && fflush (spool) == 0 && !ferror (spool))
     return true;
-  ehl_warn ("temporary file: %s", strerror (errno));
+  ehl_warn ("%s: cannot make a temporary file: %s", ehl_temp_dir (),
+              strerror (errno));
   return false;
 }
 
@@ -417,7 +397,8 @@ write_spooled (const struct options *o, ehl_columns *cols, FILE *spool,
     }
   if (ok && (ferror (spool) || errno == ENOMEM))
     {
-      ehl_warn ("temporary file: %s", strerror (errno));
+      ehl_warn ("%s: cannot make a temporary file: %s", ehl_temp_dir (),
+              strerror (errno));
       ok = false;
     }
   free (line);
@@ -430,11 +411,12 @@ write_spooled (const struct options *o, ehl_columns *cols, FILE *spool,
 static int
 csv_all_columns (const struct options *o, ehl_reader *r, long *bad)
 {
-  FILE *spool = open_spool ();
+  FILE *spool = ehl_temp_file ("ehlog-csv");
   ehl_columns *cols = ehl_columns_new ();
   bool ok = spool && cols;
   if (!spool)
-    ehl_warn ("temporary file: %s", strerror (errno));
+    ehl_warn ("%s: cannot make a temporary file: %s", ehl_temp_dir (),
+              strerror (errno));
   else if (!cols)
     ehl_warn ("memory exhausted");
   ok = ok && spool_records (o, r, cols, spool, bad)

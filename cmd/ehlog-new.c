@@ -17,6 +17,7 @@
 #include "fieldopt.h"
 #include "form.h"
 #include "make.h"
+#include "operand.h"
 #include "record.h"
 #include "strmap.h"
 
@@ -225,7 +226,7 @@ on_form_problem (void *ctx, long line, const char *message)
 static char *
 read_whole (const char *path, const char *name, size_t *len)
 {
-  bool is_stdin = strcmp (path, "-") == 0;
+  bool is_stdin = ehl_operand_is_stdin (path);
   FILE *in = is_stdin ? stdin : fopen (path, "rb");
   char *buf = NULL;
   size_t cap = 0, n = 0;
@@ -271,7 +272,7 @@ read_whole (const char *path, const char *name, size_t *len)
 static int
 record_form (struct conv *cv)
 {
-  const char *name = strcmp (cv->form, "-") == 0 ? "<stdin>" : cv->form;
+  const char *name = ehl_operand_name (cv->form);
   size_t len;
   char *buf = read_whole (cv->form, name, &len);
   if (!buf)
@@ -315,9 +316,7 @@ template_text (struct conv *cv, size_t *len)
 static bool
 write_temp_form (const char *text, size_t len, char *path, size_t size)
 {
-  const char *dir = getenv ("TMPDIR");
-  snprintf (path, size, "%s/ehlog-form-XXXXXX.txt",
-            dir && *dir ? dir : "/tmp");
+  snprintf (path, size, "%s/ehlog-form-XXXXXX.txt", ehl_temp_dir ());
   int fd = mkstemps (path, 4);  /* mode 0600 */
   FILE *out = fd >= 0 ? fdopen (fd, "w") : NULL;
   bool ok = out && fwrite (text, 1, len, out) == len;

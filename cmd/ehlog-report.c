@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "expect.h"
 #include "jsonload.h"
+#include "operand.h"
 #include "output.h"
 #include "parallel.h"
 #include "record.h"
@@ -239,16 +240,28 @@ read_records (const struct options *o, const ehl_expect_set *set,
   return a;
 }
 
+static bool
+reads_stdin (char *const *files, int nfiles)
+{
+  for (int i = 0; i < nfiles; i++)
+    if (ehl_operand_is_stdin (files[i]))
+      return true;
+  return nfiles == 0;
+}
+
 /* The audit of FILES: read_records, knowing the corrections first when
    they can be looked for, so that memory grows with the cases and not
-   the records (from standard input, or without memory for them, it
-   still works, holding more).  */
+   the records (a pipe on standard input is copied to a temporary file
+   for that; without one, or without memory for them, it still works,
+   holding more).  NULL after reporting why not.  */
 static ehl_audit *
 audit_files (const struct options *o, const ehl_expect_set *set,
              char *const *files, int nfiles, struct ehl_read_stats *st,
              unsigned char *seen)
 {
   bool no_memory;
+  if (reads_stdin (files, nfiles) && !ehl_stdin_spool ())
+    return NULL;
   ehl_corrections *known = ehl_corrections_scan (files, nfiles,
                                                  EHL_READ_VALIDATE, o->as_of,
                                                  (int) o->jobs, &no_memory);

@@ -9,6 +9,7 @@
 
 #include "grow.h"
 #include "id.h"
+#include "operand.h"
 #include "parallel.h"
 #include "strmap.h"
 
@@ -715,6 +716,7 @@ const char *
 ehl_item_file (const ehl_cases *c, const struct ehl_item *item)
 {
   if (c->nfiles == 0)
-    return "<stdin>";
-  return item->file_no < c->nfiles ? c->files[item->file_no] : "?";
+    return ehl_operand_name (ehl_stdin_operands[0]);
+  return item->file_no < c->nfiles ? ehl_operand_name (c->files[item->file_no])
+                                   : "?";
 }

@@ -12,6 +12,7 @@
 
 #include "casefile.h"
 #include "grow.h"
+#include "operand.h"
 #include "parallel.h"
 #include "record.h"
 #include "strmap.h"
@@ -286,7 +287,7 @@ look_part (void *ctx, size_t begin, size_t end, int part)
       int n = size < (off_t) BLOCK ? 1 : l->parts;
       if (size < 0 || part >= n)
         continue;
-      int fd = open (l->files[i], O_RDONLY | O_CLOEXEC);
+      int fd = open (ehl_operand_path (l->files[i]), O_RDONLY | O_CLOEXEC);
       if (fd < 0)
         continue;
       off_t from = size / n * part;
@@ -303,15 +304,20 @@ look_part (void *ctx, size_t begin, size_t end, int part)
 
 /* The sizes of FILES, taken once so that the parts of a file that grows
    meanwhile still meet (-1: cannot be read, for the real pass to
-   report); false if one is standard input or not a regular file.  */
+   report); false if one is not a regular file (standard input: see
+   ehl_operand_size).  */
 static bool
 regular_sizes (char *const *files, int nfiles, off_t *sizes)
 {
   for (int i = 0; i < nfiles; i++)
     {
       struct stat st;
-      if (strcmp (files[i], "-") == 0)
-        return false;
+      if (ehl_operand_is_stdin (files[i]))
+        {
+          if ((sizes[i] = ehl_operand_size (files[i])) < 0)
+            return false;
+          continue;
+        }
       sizes[i] = stat (files[i], &st) == 0 ? st.st_size : -1;
       if (sizes[i] >= 0 && !S_ISREG (st.st_mode))
         return false;
@@ -338,7 +344,10 @@ ehl_corrections_scan (char *const *files, int nfiles, unsigned mode,
 {
   *no_memory = false;
   if (nfiles <= 0)
-    return NULL;
+    {
+      files = ehl_stdin_operands;
+      nfiles = 1;
+    }
   off_t *sizes = malloc ((size_t) nfiles * sizeof *sizes);
   ehl_corrections **sets = calloc ((size_t) jobs, sizeof *sets);
   bool ok = sizes && sets;

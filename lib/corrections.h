@@ -7,8 +7,9 @@
    later can no longer bring back one it let go.  Only lines that could
    hold a correction are decoded (they must contain "supersedes",
    "target" or a backslash, whose escapes could spell either), so the
-   look costs a few percent of the pass.  Standard input and pipes
-   cannot be read twice: for them there is no first look.  */
+   look costs a few percent of the pass.  A pipe cannot be read twice:
+   for it there is no first look (ehl_stdin_spool turns standard input
+   into a file that can be).  */
 #ifndef EHLOG_CORRECTIONS_H
 #define EHLOG_CORRECTIONS_H
 
@@ -23,9 +24,9 @@ typedef struct ehl_corrections ehl_corrections;
 /* The corrections in FILES (NFILES operands), as a reader in MODE
    (record.h) would take them, dated up to AS_OF, looked for by up to
    JOBS threads (each file cut into byte ranges on line boundaries).
-   NULL if there is no operand or some operand is standard input or not
-   a regular file (*NO_MEMORY false), or if memory ran out (*NO_MEMORY
-   true).  A file that cannot be opened or read is passed over: the real
+   NULL if some operand (none: standard input) is not a regular file
+   (standard input: as ehl_operand_size says) (*NO_MEMORY false), or if
+   memory ran out (*NO_MEMORY true).  A file that cannot be opened or read is passed over: the real
    pass will say so.  */
 ehl_corrections *ehl_corrections_scan (char *const *files, int nfiles,
                                        unsigned mode, ehl_day as_of,

@@ -13,11 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "grow.h"
+#include "operand.h"
 
 /* A file smaller than this is not worth cutting up.  */
 enum { MIN_SPLIT_BYTES = 1 << 20, CHUNKS_PER_JOB = 4 };
@@ -27,7 +27,7 @@ struct chunk
   int file_no;
   long long start, end;         /* end < 0: to the end of the file */
   long first_line;
-  bool whole;                   /* read by name (also "-" and pipes) */
+  bool whole;                   /* read by name (also pipes) */
   char *diag;                   /* diagnostics, printed afterwards */
   size_t diag_len;
   struct ehl_read_stats st;
@@ -68,7 +68,7 @@ add_chunk (struct plan *p)
 static bool
 split_file (struct plan *p, int file_no, long long size, int n)
 {
-  const char *name = p->files[file_no];
+  const char *name = ehl_operand_path (p->files[file_no]);
   int fd = open (name, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return false;
@@ -133,12 +133,10 @@ plan_chunks (struct plan *p, int nfiles, int jobs)
 {
   for (int i = 0; i < nfiles; i++)
     {
-      struct stat st;
-      const char *name = p->files[i];
+      off_t size = jobs > 1 ? ehl_operand_size (p->files[i]) : -1;
       size_t before = p->n;
-      if (jobs > 1 && strcmp (name, "-") != 0 && stat (name, &st) == 0
-          && S_ISREG (st.st_mode) && st.st_size >= MIN_SPLIT_BYTES
-          && split_file (p, i, st.st_size, jobs * CHUNKS_PER_JOB))
+      if (size >= MIN_SPLIT_BYTES
+          && split_file (p, i, size, jobs * CHUNKS_PER_JOB))
         continue;
       p->n = before;            /* a failed split is read whole */
       struct chunk *c = add_chunk (p);
@@ -218,8 +216,8 @@ ehl_read_parallel (char *const *files, int nfiles, unsigned mode, int jobs,
                    void *const *states, ehl_consume_fn *fn,
                    struct ehl_read_stats *stats)
 {
-  static char *const stdin_only[] = { (char *) "-" };
-  struct plan p = { .files = nfiles > 0 ? files : stdin_only, .mode = mode,
+  struct plan p = { .files = nfiles > 0 ? files : ehl_stdin_operands,
+                    .mode = mode,
                     .fn = fn };
   atomic_init (&p.next, 0);
   atomic_init (&p.failed, false);

@@ -18,8 +18,9 @@
 typedef bool ehl_consume_fn (void *state, struct ehl_record *rec);
 
 /* Read FILES (none: standard input) in MODE with up to JOBS threads.
-   Worker I feeds STATES[I].  Standard input, pipes and small files are
-   read whole by one worker.  Diagnostics are written to stderr in input
+   Worker I feeds STATES[I].  Pipes (standard input too, unless
+   ehl_stdin_spool made it a file) and small files are read whole by one
+   worker.  Diagnostics are written to stderr in input
    order once all workers are done, so they are the same whatever JOBS.
    Counts are added into *STATS.  Returns false if a thread could not be
    started or FN returned false.  */

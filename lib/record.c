@@ -11,8 +11,8 @@
 
 #include "cli.h"
 #include "jsonload.h"
+#include "operand.h"
 
-#define STDIN_NAME "<stdin>"
 
 struct ehl_reader
 {
@@ -54,11 +54,10 @@ reader_alloc (unsigned mode)
 ehl_reader *
 ehl_reader_new (char *const *files, int nfiles, unsigned mode)
 {
-  static char *const stdin_only[] = { (char *) "-" };
   ehl_reader *r = reader_alloc (mode);
   if (!r)
     return NULL;
-  r->files = nfiles > 0 ? files : stdin_only;
+  r->files = nfiles > 0 ? files : ehl_stdin_operands;
   r->nfiles = nfiles > 0 ? nfiles : 1;
   return r;
 }
@@ -71,16 +70,16 @@ ehl_reader_new_range (const char *file, int file_no, long long start,
   if (!r)
     return NULL;
   r->ranged = true;
-  r->name = file;
+  r->name = ehl_operand_name (file);
   r->pos = start;
   r->end = end;
   r->line = first_line - 1;
   r->nfiles = 0;
   r->file_no = file_no;
-  r->in = fopen (file, "r");
+  r->in = fopen (ehl_operand_path (file), "r");
   if (!r->in || fseeko (r->in, start, SEEK_SET) != 0)
     {
-      ehl_warn_to (r->diag, file, 0, "%s", strerror (errno));
+      ehl_warn_to (r->diag, r->name, 0, "%s", strerror (errno));
       r->st.io_errors++;
       if (r->in)
         fclose (r->in);
@@ -129,17 +128,18 @@ open_next (ehl_reader *r)
       r->file_no = r->next_file;
       const char *f = r->files[r->next_file++];
       r->line = 0;
-      if (strcmp (f, "-") == 0)
+      r->name = ehl_operand_name (f);
+      /* Standard input as a file, if it is one, like its byte ranges and
+         the first look (operand.h): read afresh each time.  */
+      if (ehl_operand_is_stdin (f) && ehl_operand_size (f) < 0)
         {
           r->in = stdin;
-          r->name = STDIN_NAME;
           return true;
         }
-      r->in = fopen (f, "r");
-      r->name = f;
+      r->in = fopen (ehl_operand_path (f), "r");
       if (r->in)
         return true;
-      ehl_warn_to (r->diag, f, 0, "%s", strerror (errno));
+      ehl_warn_to (r->diag, r->name, 0, "%s", strerror (errno));
       r->st.io_errors++;
     }
   return false;

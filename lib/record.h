@@ -43,8 +43,8 @@ typedef struct ehl_reader ehl_reader;
    input).  NULL if memory ran out.  */
 ehl_reader *ehl_reader_new (char *const *files, int nfiles, unsigned mode);
 
-/* A reader over bytes [START, END) of one FILE (END < 0: to the end),
-   for splitting a file between threads.  START must be at a line start;
+/* A reader over bytes [START, END) of one FILE, an operand (END < 0: to
+   the end), for splitting a file between threads (see operand.h).  START must be at a line start;
    the reader counts lines from FIRST_LINE.  */
 ehl_reader *ehl_reader_new_range (const char *file, int file_no,
                                   long long start, long long end,
