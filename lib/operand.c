@@ -87,13 +87,12 @@ ehl_temp_file (const char *prefix)
   if (fd >= 0)
     {
       unlink (path);
-      int err = errno;
       if (!(f = fdopen (fd, "w+")))
         {
-          err = errno;
+          int err = errno;
           close (fd);
+          errno = err;
         }
-      errno = err;
     }
   free (path);
   return f;
