@@ -19,7 +19,6 @@
 #include "record.h"
 #include "table.h"
 
-
 enum mode { MODE_NONE, MODE_RECORDS, MODE_CSV };
 
 struct options
@@ -362,8 +361,7 @@ spool_records (const struct options *o, ehl_reader *r, ehl_columns *cols,
     }
   if (ok && fflush (spool) == 0 && !ferror (spool))
     return true;
-  ehl_warn ("%s: cannot make a temporary file: %s", ehl_temp_dir (),
-              strerror (errno));
+  ehl_warn ("%s: temporary file: %s", ehl_temp_dir (), strerror (errno));
   return false;
 }
 
@@ -397,8 +395,7 @@ write_spooled (const struct options *o, ehl_columns *cols, FILE *spool,
     }
   if (ok && (ferror (spool) || errno == ENOMEM))
     {
-      ehl_warn ("%s: cannot make a temporary file: %s", ehl_temp_dir (),
-              strerror (errno));
+      ehl_warn ("%s: temporary file: %s", ehl_temp_dir (), strerror (errno));
       ok = false;
     }
   free (line);

@@ -13,7 +13,6 @@
 #include "jsonload.h"
 #include "operand.h"
 
-
 struct ehl_reader
 {
   char *const *files;
