@@ -312,14 +312,15 @@ regular_sizes (char *const *files, int nfiles, off_t *sizes)
   for (int i = 0; i < nfiles; i++)
     {
       struct stat st;
-      if (ehl_operand_is_stdin (files[i]))
+      if (ehl_operand_stdin_again (files, i))
+        sizes[i] = -1;          /* nothing left to read */
+      else if (ehl_operand_is_stdin (files[i]))
         {
           if ((sizes[i] = ehl_operand_size (files[i])) < 0)
             return false;
-          continue;
         }
-      sizes[i] = stat (files[i], &st) == 0 ? st.st_size : -1;
-      if (sizes[i] >= 0 && !S_ISREG (st.st_mode))
+      else if ((sizes[i] = stat (files[i], &st) == 0 ? st.st_size : -1) >= 0
+               && !S_ISREG (st.st_mode))
         return false;
     }
   return nfiles > 0;

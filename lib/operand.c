@@ -26,6 +26,17 @@ ehl_operand_is_stdin (const char *operand)
   return strcmp (operand, STDIN_OPERAND) == 0;
 }
 
+bool
+ehl_operand_stdin_again (char *const *files, int i)
+{
+  if (!ehl_operand_is_stdin (files[i]))
+    return false;
+  while (i-- > 0)
+    if (ehl_operand_is_stdin (files[i]))
+      return true;
+  return false;
+}
+
 const char *
 ehl_operand_name (const char *operand)
 {

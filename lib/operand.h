@@ -19,6 +19,10 @@ extern char *const ehl_stdin_operands[1];
 
 bool ehl_operand_is_stdin (const char *operand);
 
+/* Whether FILES[I] names standard input after an earlier operand did:
+   read once, it has nothing left, as for cat - -.  */
+bool ehl_operand_stdin_again (char *const *files, int i);
+
 /* OPERAND as messages and evidence show it.  */
 const char *ehl_operand_name (const char *operand);
 

@@ -133,6 +133,8 @@ plan_chunks (struct plan *p, int nfiles, int jobs)
 {
   for (int i = 0; i < nfiles; i++)
     {
+      if (ehl_operand_stdin_again (p->files, i))
+        continue;
       off_t size = jobs > 1 ? ehl_operand_size (p->files[i]) : -1;
       size_t before = p->n;
       if (size >= MIN_SPLIT_BYTES

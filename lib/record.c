@@ -126,6 +126,8 @@ open_next (ehl_reader *r)
     {
       r->file_no = r->next_file;
       const char *f = r->files[r->next_file++];
+      if (ehl_operand_stdin_again (r->files, r->file_no))
+        continue;
       r->line = 0;
       r->name = ehl_operand_name (f);
       /* Standard input as a file, if it is one, like its byte ranges and
