@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -191,17 +192,20 @@ enum { BLOCK = 4 << 20 };
 
 /* Read FD from byte START (a line start) in blocks, taking in the whole
    lines of each that start before END.  False if memory ran out; a read
-   error just ends the look (the real pass reports it).  */
+   error sets *MISSED.  */
 static bool
 scan_range (ehl_corrections *c, int fd, off_t start, off_t end,
-            unsigned mode, ehl_day as_of)
+            unsigned mode, ehl_day as_of, atomic_bool *missed)
 {
   char *buf = NULL;
   size_t cap = 0, have = 0, *starts = NULL, starts_cap = 0;
   off_t base = start;           /* the offset of BUF[0] */
   bool ok = true, at_start = start == 0;
   if (lseek (fd, start, SEEK_SET) < 0)
-    return true;
+    {
+      atomic_store (missed, true);
+      return true;
+    }
   while (base < end)
     {
       if (have == cap && !(ok = ehl_reserve (&buf, &cap, have + BLOCK, 1)))
@@ -212,8 +216,11 @@ scan_range (ehl_corrections *c, int fd, off_t start, off_t end,
       if (got <= 0)
         {
           /* The last line may lack its newline.  */
-          ok = got < 0 || take_lines (c, buf, have, at_start, mode, as_of,
-                                      &starts, &starts_cap);
+          if (got < 0)
+            atomic_store (missed, true);
+          else
+            ok = take_lines (c, buf, have, at_start, mode, as_of, &starts,
+                             &starts_cap);
           break;
         }
       have += (size_t) got;
@@ -242,7 +249,10 @@ scan_range (ehl_corrections *c, int fd, off_t start, off_t end,
   return ok;
 }
 
-/* The first line start at or after OFFSET in FD, or -1.  */
+enum { AT_END = -1, READ_FAILED = -2 };
+
+/* The first line start at or after OFFSET in FD, AT_END if there is
+   none, or READ_FAILED.  */
 static off_t
 line_start (int fd, off_t offset)
 {
@@ -256,7 +266,7 @@ line_start (int fd, off_t offset)
       if (got < 0 && errno == EINTR)
         continue;
       if (got <= 0)
-        return -1;
+        return got < 0 ? READ_FAILED : AT_END;
       const char *nl = memchr (buf, '\n', (size_t) got);
       if (nl)
         return at + (nl - buf) + 1;
@@ -268,17 +278,18 @@ line_start (int fd, off_t offset)
 struct look
 {
   char *const *files;
-  const off_t *sizes;           /* -1: cannot be looked at */
+  const off_t *sizes;           /* -1: standard input again (nothing) */
   int nfiles, parts;
   unsigned mode;
   ehl_day as_of;
   ehl_corrections **sets;
+  atomic_bool missed;           /* a file could not be opened or read */
 };
 
 static bool
 look_part (void *ctx, size_t begin, size_t end, int part)
 {
-  const struct look *l = ctx;
+  struct look *l = ctx;
   (void) begin, (void) end;
   for (int i = 0; i < l->nfiles; i++)
     {
@@ -287,14 +298,23 @@ look_part (void *ctx, size_t begin, size_t end, int part)
       int n = size < (off_t) BLOCK ? 1 : l->parts;
       if (size < 0 || part >= n)
         continue;
+      /* A file that cannot be opened or read now may be read by the
+         real pass, and its corrections count: no look is better than
+         one that missed them.  */
       int fd = open (ehl_operand_path (l->files[i]), O_RDONLY | O_CLOEXEC);
       if (fd < 0)
-        continue;
+        {
+          atomic_store (&l->missed, true);
+          continue;
+        }
       off_t from = size / n * part;
       off_t to = part == n - 1 ? size : size / n * (part + 1);
-      bool ok = (from = line_start (fd, from)) < 0 || from >= to
+      from = line_start (fd, from);
+      if (from == READ_FAILED)
+        atomic_store (&l->missed, true);
+      bool ok = from < 0 || from >= to
                 || scan_range (l->sets[part], fd, from, to, l->mode,
-                               l->as_of);
+                               l->as_of, &l->missed);
       close (fd);
       if (!ok)
         return false;
@@ -303,9 +323,9 @@ look_part (void *ctx, size_t begin, size_t end, int part)
 }
 
 /* The sizes of FILES, taken once so that the parts of a file that grows
-   meanwhile still meet (-1: cannot be read, for the real pass to
-   report); false if one is not a regular file (standard input: see
-   ehl_operand_size).  */
+   meanwhile still meet (-1: standard input named again); false if one
+   is not a regular file, cannot be looked at, or is standard input that
+   is not a file (ehl_operand_size).  */
 static bool
 regular_sizes (char *const *files, int nfiles, off_t *sizes)
 {
@@ -319,8 +339,9 @@ regular_sizes (char *const *files, int nfiles, off_t *sizes)
           if ((sizes[i] = ehl_operand_size (files[i])) < 0)
             return false;
         }
-      else if ((sizes[i] = stat (files[i], &st) == 0 ? st.st_size : -1) >= 0
-               && !S_ISREG (st.st_mode))
+      else if (stat (files[i], &st) == 0 && S_ISREG (st.st_mode))
+        sizes[i] = st.st_size;
+      else
         return false;
     }
   return nfiles > 0;
@@ -360,12 +381,12 @@ ehl_corrections_scan (char *const *files, int nfiles, unsigned mode,
     }
   for (int i = 0; ok && i < jobs; i++)
     ok = (sets[i] = calloc (1, sizeof **sets)) != NULL;
-  struct look l = { files, sizes, nfiles, jobs, mode, as_of, sets };
+  struct look l = { files, sizes, nfiles, jobs, mode, as_of, sets, false };
   ok = ok && ehl_parallel_ranges ((size_t) jobs, jobs, look_part, &l);
   for (int i = 1; ok && i < jobs; i++)
     ok = absorb (sets[0], sets[i]);
-  ehl_corrections *c = ok ? sets[0] : NULL;
-  for (int i = ok; sets && i < jobs; i++)
+  ehl_corrections *c = ok && !atomic_load (&l.missed) ? sets[0] : NULL;
+  for (int i = c != NULL; sets && i < jobs; i++)
     ehl_corrections_free (sets[i]);
   free (sets);
   free (sizes);

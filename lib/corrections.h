@@ -25,9 +25,9 @@ typedef struct ehl_corrections ehl_corrections;
    (record.h) would take them, dated up to AS_OF, looked for by up to
    JOBS threads (each file cut into byte ranges on line boundaries).
    NULL if some operand (none: standard input) is not a regular file
-   (standard input: as ehl_operand_size says) (*NO_MEMORY false), or if
-   memory ran out (*NO_MEMORY true).  A file that cannot be opened or read is passed over: the real
-   pass will say so.  */
+   that could be opened and read to the end (standard input: as
+   ehl_operand_size says) (*NO_MEMORY false), or if memory ran out
+   (*NO_MEMORY true): the real pass then keeps what it reads.  */
 ehl_corrections *ehl_corrections_scan (char *const *files, int nfiles,
                                        unsigned mode, ehl_day as_of,
                                        int jobs, bool *no_memory);

@@ -2,6 +2,7 @@
    (audit.h) and the first look for corrections (corrections.h).  */
 #include <config.h>
 
+#include <fcntl.h>
 #include <glob.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -25,6 +26,42 @@ removes (const ehl_corrections *c, const char *case_id, uint64_t id)
 
 #define REC(rest) \
   "{\"type\":\"contact\",\"case\":\"EH-1\",\"by\":\"a\",\"mode\":\"phone\"," rest "}"
+
+
+/* Standard input is looked over when it is a regular file, not read yet
+   (ehl_operand_size), and once however often it is named; a pipe
+   cannot be read twice.  PATH holds five corrections.  */
+static void
+check_stdin_look (const char *path)
+{
+  char *dash[] = { (char *) "-" }, *twice[] = { (char *) "-", (char *) "-" };
+  bool no_memory = true;
+  int saved = dup (STDIN_FILENO), ends[2];
+  CHECK (saved >= 0 && pipe (ends) == 0);
+  dup2 (ends[0], STDIN_FILENO);
+  close (ends[0]);
+  close (ends[1]);
+  CHECK (!ehl_corrections_scan (dash, 1, 0, INT32_MAX, 1, &no_memory)
+         && !no_memory);
+  CHECK (!ehl_corrections_scan (dash, 0, 0, INT32_MAX, 1, &no_memory)
+         && !no_memory);
+
+  int fd = open (path, O_RDONLY);
+  CHECK (fd >= 0);
+  dup2 (fd, STDIN_FILENO);
+  close (fd);
+  ehl_corrections *c = ehl_corrections_scan (dash, 0, EHL_READ_VALIDATE,
+                                             INT32_MAX, 2, &no_memory);
+  CHECK (c && ehl_corrections_count (c) == 5);
+  ehl_corrections_free (c);
+  c = ehl_corrections_scan (twice, 2, EHL_READ_VALIDATE, INT32_MAX, 1,
+                            &no_memory);
+  CHECK (c && ehl_corrections_count (c) == 5);
+  ehl_corrections_free (c);
+
+  dup2 (saved, STDIN_FILENO);
+  close (saved);
+}
 
 static void
 test_corrections_lines (void)
@@ -74,14 +111,16 @@ test_corrections_lines (void)
   CHECK (c && ehl_corrections_count (c) == 5 && removes (c, "EH-1", 0xb2));
   ehl_corrections_free (c);
 
-  /* Standard input cannot be read twice.  */
-  char *dash[] = { (char *) "-" }, *dev[] = { (char *) "/dev/null" };
-  CHECK (!ehl_corrections_scan (dash, 1, 0, INT32_MAX, 1, &no_memory)
-         && !no_memory);
+  /* A device, or a file that cannot be looked at: no look at all, as
+     the real pass might read what the look could not.  */
+  char *dev[] = { (char *) "/dev/null" };
+  char *missing[] = { path, (char *) "/nonexistent/cases.ndjson" };
   CHECK (!ehl_corrections_scan (dev, 1, 0, INT32_MAX, 1, &no_memory)
          && !no_memory);
-  CHECK (!ehl_corrections_scan (files, 0, 0, INT32_MAX, 1, &no_memory)
+  CHECK (!ehl_corrections_scan (missing, 2, 0, INT32_MAX, 1, &no_memory)
          && !no_memory);
+
+  check_stdin_look (path);
   unlink (path);
 }
 
