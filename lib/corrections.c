@@ -8,7 +8,6 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "casefile.h"
@@ -201,16 +200,11 @@ scan_range (ehl_corrections *c, int fd, off_t start, off_t end,
   size_t cap = 0, have = 0, *starts = NULL, starts_cap = 0;
   off_t base = start;           /* the offset of BUF[0] */
   bool ok = true, at_start = start == 0;
-  if (lseek (fd, start, SEEK_SET) < 0)
-    {
-      atomic_store (missed, true);
-      return true;
-    }
   while (base < end)
     {
       if (have == cap && !(ok = ehl_reserve (&buf, &cap, have + BLOCK, 1)))
         break;
-      ssize_t got = read (fd, buf + have, cap - have);
+      ssize_t got = pread (fd, buf + have, cap - have, base + (off_t) have);
       if (got < 0 && errno == EINTR)
         continue;
       if (got <= 0)
@@ -323,27 +317,16 @@ look_part (void *ctx, size_t begin, size_t end, int part)
 }
 
 /* The sizes of FILES, taken once so that the parts of a file that grows
-   meanwhile still meet (-1: standard input named again); false if one
-   is not a regular file, cannot be looked at, or is standard input that
-   is not a file (ehl_operand_size).  */
+   meanwhile still meet (-1: standard input named again); false if
+   ehl_operand_size finds one that is not a regular file.  */
 static bool
 regular_sizes (char *const *files, int nfiles, off_t *sizes)
 {
   for (int i = 0; i < nfiles; i++)
-    {
-      struct stat st;
-      if (ehl_operand_stdin_again (files, i))
-        sizes[i] = -1;          /* nothing left to read */
-      else if (ehl_operand_is_stdin (files[i]))
-        {
-          if ((sizes[i] = ehl_operand_size (files[i])) < 0)
-            return false;
-        }
-      else if (stat (files[i], &st) == 0 && S_ISREG (st.st_mode))
-        sizes[i] = st.st_size;
-      else
-        return false;
-    }
+    if (ehl_operand_stdin_again (files, i))
+      sizes[i] = -1;            /* nothing left to read */
+    else if ((sizes[i] = ehl_operand_size (files[i])) < 0)
+      return false;
   return nfiles > 0;
 }
 
