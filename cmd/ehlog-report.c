@@ -240,15 +240,6 @@ read_records (const struct options *o, const ehl_expect_set *set,
   return a;
 }
 
-static bool
-reads_stdin (char *const *files, int nfiles)
-{
-  for (int i = 0; i < nfiles; i++)
-    if (ehl_operand_is_stdin (files[i]))
-      return true;
-  return nfiles == 0;
-}
-
 /* The audit of FILES: read_records, knowing the corrections first when
    they can be looked for, so that memory grows with the cases and not
    the records (a pipe on standard input is copied to a temporary file
@@ -260,7 +251,7 @@ audit_files (const struct options *o, const ehl_expect_set *set,
              unsigned char *seen)
 {
   bool no_memory;
-  if (reads_stdin (files, nfiles) && !ehl_stdin_spool ())
+  if (!ehl_stdin_spool (files, nfiles))
     return NULL;
   ehl_corrections *known = ehl_corrections_scan (files, nfiles,
                                                  EHL_READ_VALIDATE, o->as_of,

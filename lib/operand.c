@@ -109,6 +109,15 @@ ehl_temp_file (const char *prefix)
   return f;
 }
 
+static bool
+reads_stdin (char *const *files, int nfiles)
+{
+  for (int i = 0; i < nfiles; i++)
+    if (ehl_operand_is_stdin (files[i]))
+      return true;
+  return nfiles <= 0;
+}
+
 /* Whether standard input cannot be read again from its start as it is.
    A terminal or /dev/null is left alone: there is nothing to gain.  */
 static bool
@@ -167,9 +176,9 @@ rewind_stdin (void)
 }
 
 bool
-ehl_stdin_spool (void)
+ehl_stdin_spool (char *const *files, int nfiles)
 {
-  if (!needs_spool ())
+  if (!reads_stdin (files, nfiles) || !needs_spool ())
     return true;
   FILE *copy = ehl_temp_file ("ehlog-stdin");
   if (!copy)

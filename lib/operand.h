@@ -34,14 +34,14 @@ const char *ehl_operand_path (const char *operand);
    its start, and not read yet); otherwise -1.  */
 off_t ehl_operand_size (const char *operand);
 
-/* If standard input is a pipe or a socket (or a regular file already
-   read from part way), copy what is left of it to a temporary file
-   (ehl_temp_file) and make that standard input, so that
-   ehl_operand_size sees a regular file.  True if done or not needed, or
-   if no temporary file can be made (standard input is then read as it
-   comes); false after reporting that reading standard input or writing
-   the copy failed.  */
-bool ehl_stdin_spool (void);
+/* If FILES (NFILES operands; none: standard input) read standard input
+   and it is a pipe or a socket (or a regular file already read from part
+   way), copy what is left of it to a temporary file (ehl_temp_file) and
+   make that standard input, so that ehl_operand_size sees a regular
+   file.  True if done or not needed, or if no temporary file can be
+   made (standard input is then read as it comes); false after reporting
+   that reading standard input or writing the copy failed.  */
+bool ehl_stdin_spool (char *const *files, int nfiles);
 
 /* A temporary file in $TMPDIR (or /tmp), mode 0600, open for reading
    and writing, with no name: it is gone when closed.  PREFIX starts the
