@@ -50,12 +50,24 @@ write_whole (int fd, const char *buf, size_t len)
   return w >= 0 && (size_t) w == len;
 }
 
-/* Does the non-empty file FD end without a newline?  */
-static bool
+/* Does the file FD, SIZE bytes long, end without a newline (a writer
+   killed part way through its line)?  1 yes, 0 no, -1 error (errno set):
+   the last byte could not be read.  */
+static int
 ends_mid_line (int fd, off_t size)
 {
+  if (size <= 0)
+    return 0;
   char last;
-  return size > 0 && pread (fd, &last, 1, size - 1) == 1 && last != '\n';
+  ssize_t r;
+  do
+    r = pread (fd, &last, 1, size - 1);
+  while (r < 0 && errno == EINTR);
+  if (r == 1)
+    return last != '\n';
+  if (r == 0)
+    errno = EIO;                /* shorter than fstat said, under a lock */
+  return -1;
 }
 
 static bool
@@ -65,8 +77,11 @@ append_locked (int fd, json_t *const *recs, size_t n)
   if (fstat (fd, &st) != 0)
     return false;
   off_t start = st.st_size;
-  bool ok = true;
-  if (ends_mid_line (fd, start))
+  /* End a torn last line first, so that the new records start on a line
+     of their own and the torn one stays a line that readers report.  */
+  int torn = ends_mid_line (fd, start);
+  bool ok = torn >= 0;
+  if (torn > 0)
     ok = write_whole (fd, "\n", 1);
   for (size_t i = 0; ok && i < n; i++)
     {
@@ -99,7 +114,9 @@ append_locked (int fd, json_t *const *recs, size_t n)
 bool
 ehl_append_records (const char *path, json_t *const *recs, size_t n)
 {
-  int fd = open (path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  /* Read as well as write: the last byte tells whether the file ends
+     mid-line.  */
+  int fd = open (path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0)
     {
       ehl_warn_at (path, 0, "cannot open for appending: %s", strerror (errno));
