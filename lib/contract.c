@@ -203,11 +203,20 @@ ehl_envelope_fields (void)
   return envelope;
 }
 
+/* strcmp (A, B) == 0 for the linear searches of names below, which run
+   for every field of every record: most names differ in their first
+   byte, so that is compared before calling strcmp.  */
+static inline bool
+same_name (const char *a, const char *b)
+{
+  return a[0] == b[0] && strcmp (a, b) == 0;
+}
+
 static const struct ehl_field *
 find_field (const struct ehl_field *fields, const char *name)
 {
   for (; fields && fields->name; fields++)
-    if (strcmp (fields->name, name) == 0)
+    if (same_name (fields->name, name))
       return fields;
   return NULL;
 }
@@ -243,7 +252,7 @@ ehl_type_from_name (const char *name)
 {
   if (name)
     for (int t = 0; t < EHL_T_COUNT; t++)
-      if (strcmp (types[t].name, name) == 0)
+      if (same_name (types[t].name, name))
         return (enum ehl_type) t;
   return EHL_T_UNKNOWN;
 }
@@ -338,7 +347,7 @@ int
 ehl_enum_index (const char *const *values, const char *s)
 {
   for (int i = 0; s && values[i]; i++)
-    if (strcmp (values[i], s) == 0)
+    if (same_name (values[i], s))
       return i;
   return -1;
 }
