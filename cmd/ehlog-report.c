@@ -154,27 +154,19 @@ parse_options (int argc, char **argv, struct options *o)
   return -1;
 }
 
-/* One reading thread's share: its own audit, and which --case ids it
-   met (threads never write to shared state while reading).  */
+/* One reading thread's share: its own audit (threads never write to
+   shared state while reading).  */
 struct job
 {
   const struct options *o;
   ehl_audit *audit;
-  unsigned char *seen;          /* a flag for each --case */
 };
 
-/* Is the record's case one to audit?  Notes the --case ids seen.  */
+/* Is the record's case one to audit?  */
 static bool
 wanted (struct job *job, json_t *rec)
 {
-  const struct options *o = job->o;
-  if (o->cases.n == 0)
-    return true;
-  long at = ehl_case_list_index (&o->cases, ehl_record_case (rec));
-  if (at < 0)
-    return false;
-  job->seen[at] = 1;
-  return true;
+  return ehl_case_list_wants (&job->o->cases, ehl_record_case (rec));
 }
 
 static bool
@@ -190,10 +182,7 @@ static void
 free_jobs (struct job *jobs, long n)
 {
   for (long i = 0; jobs && i < n; i++)
-    {
-      ehl_audit_free (jobs[i].audit);
-      free (jobs[i].seen);
-    }
+    ehl_audit_free (jobs[i].audit);
   free (jobs);
 }
 
@@ -203,7 +192,7 @@ free_jobs (struct job *jobs, long n)
 static ehl_audit *
 read_records (const struct options *o, const ehl_expect_set *set,
               const struct ehl_audit_opts *ao, char *const *files, int nfiles,
-              struct ehl_read_stats *st, unsigned char *seen)
+              struct ehl_read_stats *st)
 {
   long n = o->jobs;
   struct job *jobs = calloc ((size_t) n, sizeof *jobs);
@@ -213,16 +202,13 @@ read_records (const struct options *o, const ehl_expect_set *set,
     {
       jobs[i].o = o;
       jobs[i].audit = ehl_audit_new (set, ao);
-      jobs[i].seen = calloc (o->cases.n + 1, 1);
       states[i] = &jobs[i];
-      ok = jobs[i].audit && jobs[i].seen;
+      ok = jobs[i].audit != NULL;
     }
   ok = ok && ehl_read_parallel (files, nfiles, EHL_READ_VALIDATE, (int) n,
                                 states, consume, st);
   for (long i = 1; ok && i < n; i++)
     {
-      for (size_t c = 0; c < o->cases.n; c++)
-        jobs[0].seen[c] |= jobs[i].seen[c];
       ok = ehl_audit_merge (jobs[0].audit, jobs[i].audit);
       jobs[i].audit = NULL;     /* merged, and freed by the merge */
     }
@@ -230,7 +216,6 @@ read_records (const struct options *o, const ehl_expect_set *set,
   ehl_audit *a = NULL;
   if (ok)
     {
-      memcpy (seen, jobs[0].seen, o->cases.n);
       a = jobs[0].audit;
       jobs[0].audit = NULL;
     }
@@ -247,8 +232,7 @@ read_records (const struct options *o, const ehl_expect_set *set,
    holding more).  NULL after reporting why not.  */
 static ehl_audit *
 audit_files (const struct options *o, const ehl_expect_set *set,
-             char *const *files, int nfiles, struct ehl_read_stats *st,
-             unsigned char *seen)
+             char *const *files, int nfiles, struct ehl_read_stats *st)
 {
   bool no_memory;
   if (!ehl_stdin_spool (files, nfiles))
@@ -258,7 +242,7 @@ audit_files (const struct options *o, const ehl_expect_set *set,
                                                  (int) o->jobs, &no_memory);
   struct ehl_audit_opts ao = { o->as_of, files, nfiles, o->names,
                                o->report.group_field, known, 0 };
-  ehl_audit *a = read_records (o, set, &ao, files, nfiles, st, seen);
+  ehl_audit *a = read_records (o, set, &ao, files, nfiles, st);
   if (a && ehl_audit_overtaken (a))
     {
       /* Records it let go of may have been needed after all.  */
@@ -266,26 +250,11 @@ audit_files (const struct options *o, const ehl_expect_set *set,
                 "read; reading it again");
       ehl_audit_free (a);
       memset (st, 0, sizeof *st);
-      memset (seen, 0, o->cases.n + 1);
       ao.corrections = NULL;
-      a = read_records (o, set, &ao, files, nfiles, st, seen);
+      a = read_records (o, set, &ao, files, nfiles, st);
     }
   ehl_corrections_free (known);       /* needed until resolved */
   return a;
-}
-
-/* Cases asked for with --case that have no records: reported.  */
-static size_t
-missing_cases (const struct options *o, const unsigned char *seen)
-{
-  size_t missing = 0;
-  for (size_t i = 0; i < o->cases.n; i++)
-    if (!seen[i])
-      {
-        ehl_warn ("%s: no records for this case", o->cases.ids[i]);
-        missing++;
-      }
-  return missing;
 }
 
 /* Write the report to standard output or, with -o, to its file.  False
@@ -342,21 +311,21 @@ main (int argc, char **argv)
   o.report.date = o.as_of != EHL_NO_DAY ? o.as_of : ehl_date_today ();
   o.report.jobs = (int) o.jobs;
   struct ehl_read_stats st = { 0 };
-  unsigned char *seen = calloc (o.cases.n + 1, 1);
-  if (!seen)
-    ehl_warn ("memory exhausted");
-  ehl_audit *a = set && seen ? audit_files (&o, set, argv + optind,
-                                            argc - optind, &st, seen) : NULL;
+  ehl_audit *a = set ? audit_files (&o, set, argv + optind, argc - optind,
+                                    &st) : NULL;
 
   bool shortfall = false;
   status = EHL_EXIT_TROUBLE;
   if (a)
     {
-      bool trouble = st.bad || st.io_errors || missing_cases (&o, seen);
+      /* A --case with no records on or before the --as-of day, as
+         ehlog-scale and ehlog-network report it.  */
+      bool trouble = st.bad || st.io_errors
+                     || ehl_case_list_report_missing (&o.cases,
+                                                      ehl_audit_cases (a));
       if (write_report (&o, a, set, &shortfall) && !trouble)
         status = shortfall ? EHL_EXIT_FOUND : EHL_EXIT_OK;
     }
-  free (seen);
   ehl_audit_free (a);
   ehl_expect_free (set);
   ehl_case_list_free (&o.cases);

@@ -725,6 +725,12 @@ ehl_audit_case_count (const ehl_audit *a)
   return ehl_cases_count (a->cases);
 }
 
+const ehl_cases *
+ehl_audit_cases (const ehl_audit *a)
+{
+  return a->cases;
+}
+
 bool
 ehl_audit_overtaken (const ehl_audit *a)
 {

@@ -74,6 +74,9 @@ bool ehl_audit_overtaken (const ehl_audit *a);
 
 size_t ehl_audit_case_count (const ehl_audit *a);
 
+/* The cases audited: those with a record on or before the day audited.  */
+const ehl_cases *ehl_audit_cases (const ehl_audit *a);
+
 /* The items held for all the cases, once resolved (for tests, and to
    see what letting go saves).  */
 size_t ehl_audit_item_count (const ehl_audit *a);
