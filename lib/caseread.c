@@ -29,7 +29,7 @@ ehl_case_list_add (struct ehl_case_list *l, const char *id, bool *no_memory)
       *no_memory = true;
       return false;
     }
-  /* The value is 1 + the index (never NULL).  */
+  /* Only presence is asked; the value (1 + the index) is never NULL.  */
   const char *key = ehl_strmap_put (l->set, id, (void *) (uintptr_t) (l->n + 1));
   if (!key)
     {
@@ -43,14 +43,7 @@ ehl_case_list_add (struct ehl_case_list *l, const char *id, bool *no_memory)
 bool
 ehl_case_list_wants (const struct ehl_case_list *l, const char *id)
 {
-  return !l || l->n == 0 || ehl_strmap_get (l->set, id) != NULL;
-}
-
-long
-ehl_case_list_index (const struct ehl_case_list *l, const char *id)
-{
-  uintptr_t at = l->set && id ? (uintptr_t) ehl_strmap_get (l->set, id) : 0;
-  return (long) at - 1;
+  return !l || l->n == 0 || (id && ehl_strmap_get (l->set, id) != NULL);
 }
 
 size_t

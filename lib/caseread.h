@@ -29,9 +29,6 @@ bool ehl_case_list_add (struct ehl_case_list *l, const char *id,
 /* Is ID wanted?  Every case is when the list is empty.  */
 bool ehl_case_list_wants (const struct ehl_case_list *l, const char *id);
 
-/* The index of ID in the list, or -1 if it is not listed.  */
-long ehl_case_list_index (const struct ehl_case_list *l, const char *id);
-
 /* Warn "prog: CASE: no records of this case" for every listed case the
    view does not hold; returns how many.  */
 size_t ehl_case_list_report_missing (const struct ehl_case_list *l,
