@@ -4,7 +4,6 @@
 
 #include "caseread.h"
 
-#include <stdint.h>
 #include <stdlib.h>
 
 #include "cli.h"
@@ -29,8 +28,9 @@ ehl_case_list_add (struct ehl_case_list *l, const char *id, bool *no_memory)
       *no_memory = true;
       return false;
     }
-  /* Only presence is asked; the value (1 + the index) is never NULL.  */
-  const char *key = ehl_strmap_put (l->set, id, (void *) (uintptr_t) (l->n + 1));
+  /* Only presence is asked: any value but NULL will do.  */
+  static char listed;
+  const char *key = ehl_strmap_put (l->set, id, &listed);
   if (!key)
     {
       *no_memory = true;

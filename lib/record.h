@@ -44,8 +44,9 @@ typedef struct ehl_reader ehl_reader;
 ehl_reader *ehl_reader_new (char *const *files, int nfiles, unsigned mode);
 
 /* A reader over bytes [START, END) of one FILE, an operand (END < 0: to
-   the end), for splitting a file between threads (see operand.h).  START must be at a line start;
-   the reader counts lines from FIRST_LINE.  */
+   the end), for splitting a file between threads (see operand.h).
+   START must be at a line start; the reader counts lines from
+   FIRST_LINE.  */
 ehl_reader *ehl_reader_new_range (const char *file, int file_no,
                                   long long start, long long end,
                                   long first_line, unsigned mode);
