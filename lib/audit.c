@@ -171,11 +171,89 @@ member_bits (const ehl_expect_set *set, json_t *rec)
   return bits;
 }
 
+/* ---- where a merged member's fields came from ----
+
+   A member merged from several records is cited by the record that
+   brought them in (the item's own line, which dates the member) and by
+   the record each tested field was taken from.  When a later record is
+   folded in, the item's json becomes the array [VALUE, FROM...]: VALUE
+   is what it held before (the name in compact form, else the kept
+   fields), and FROM[K] the place (place_of) of the record that gave
+   field NET_KEYS[K], or 0 if that is the first record or none.  */
+
+static bool
+is_wrapped_member (const struct ehl_item *item)
+{
+  return item->type == EHL_T_NETWORK && json_is_array (item->json);
+}
+
+/* What ITEM holds of its record(s), without the places.  */
+static json_t *
+member_json (const struct ehl_item *item)
+{
+  return is_wrapped_member (item) ? json_array_get (item->json, 0)
+         : item->json;
+}
+
+static uint64_t
+place_of (const struct ehl_item *item)
+{
+  return (uint64_t) item->file_no << 32 | item->line;
+}
+
+/* The place of the record that gave merged member ITEM field
+   NET_KEYS[KEY], or 0: its own record, or no record, did.  */
+static uint64_t
+member_field_place (const struct ehl_item *item, size_t key)
+{
+  if (!is_wrapped_member (item))
+    return 0;
+  return (uint64_t) json_integer_value (json_array_get (item->json,
+                                                        1 + key));
+}
+
+static bool
+member_has_key (const ehl_expect_set *set, const struct ehl_item *item,
+                size_t key)
+{
+  return set->net_compact ? (item->mask & bit (key)) != 0
+         : json_object_get (member_json (item), set->net_keys[key]) != NULL;
+}
+
+/* LATER is folded into MERGED: it gives each net key it has.  */
+static bool
+note_places (const ehl_expect_set *set, struct ehl_item *merged,
+             const struct ehl_item *later)
+{
+  if (set->n_net_keys == 0)
+    return true;
+  if (!is_wrapped_member (merged))
+    {
+      json_t *w = json_array ();
+      bool ok = w && json_array_append (w, merged->json) == 0;
+      for (size_t k = 0; ok && k < set->n_net_keys; k++)
+        ok = json_array_append_new (w, json_integer (0)) == 0;
+      if (!ok)
+        {
+          json_decref (w);
+          return false;
+        }
+      json_decref (merged->json);
+      merged->json = w;
+    }
+  for (size_t k = 0; k < set->n_net_keys; k++)
+    if (member_has_key (set, later, k)
+        && json_array_set_new (merged->json, 1 + k,
+                               json_integer ((json_int_t) place_of (later))))
+      return false;
+  return true;
+}
+
 static const char *
 compact_name (const struct ehl_item *item, void *ctx)
 {
   (void) ctx;
-  return json_string_value (item->json);
+  return json_string_value (member_json (item));
 }
 
 /* Each field of LATER replaces MERGED's: its "has" bit and the bits of
@@ -184,6 +262,8 @@ static bool
 compact_fold (struct ehl_item *merged, struct ehl_item *later, void *ctx)
 {
   const ehl_expect_set *set = ctx;
+  if (!note_places (set, merged, later))
+    return false;
   for (size_t k = 0; k < set->n_net_keys; k++)
     {
       if (!(later->mask & bit (k)))
@@ -224,8 +304,32 @@ is_compact_member (const ehl_expect_set *set, const struct ehl_item *item)
 static const char *
 member_name (const ehl_expect_set *set, const struct ehl_item *item)
 {
-  return is_compact_member (set, item) ? json_string_value (item->json)
-         : ehl_get_str (item->json, "name");
+  return is_compact_member (set, item) ? json_string_value (member_json (item))
+         : ehl_get_str (member_json (item), "name");
+}
+
+static const char *
+record_member_name (const struct ehl_item *item, void *ctx)
+{
+  (void) ctx;
+  return ehl_get_str (member_json (item), "name");
+}
+
+/* ehl_record_members' fold, on what MERGED holds inside its places.  */
+static bool
+record_member_fold (struct ehl_item *merged, struct ehl_item *later,
+                    void *ctx)
+{
+  if (!note_places (ctx, merged, later))
+    return false;
+  struct ehl_item inner = *merged;
+  inner.json = json_incref (member_json (merged));
+  if (!ehl_record_members.fold (&inner, later, NULL))
+    {
+      json_decref (inner.json);
+      return false;
+    }
+  return json_array_set_new (merged->json, 0, inner.json) == 0;
 }
 
 /* ROW (WORDS long) gets ITEM's selector results: the bits kept at read
@@ -243,7 +347,7 @@ item_bits (const ehl_expect_set *set, const struct ehl_item *it,
     {
       int s = set->late[it->type][j];
       if (compact ? compact_match (set, it, j)
-          : ehl_selector_match (&set->sels[s], it->type, it->json))
+          : ehl_selector_match (&set->sels[s], it->type, member_json (it)))
         row[s / 64] |= bit ((size_t) s % 64);
     }
 }
@@ -380,8 +484,9 @@ each_value (const ehl_expect_set *set, const struct ehl_item *item,
             const struct ehl_path *p, bool (*fn) (json_t *v, void *ctx),
             void *ctx)
 {
-  json_t *f = is_compact_member (set, item) ? item->json
-              : item->json ? ehl_path_get (p, item->json) : NULL;
+  json_t *kept = member_json (item);
+  json_t *f = is_compact_member (set, item) ? kept
+              : kept ? ehl_path_get (p, kept) : NULL;
   size_t i;
   json_t *e;
   bool any = false;
@@ -713,10 +818,12 @@ ehl_audit_resolve (ehl_audit *a, int jobs)
 {
   const struct ehl_member_ops compact = { compact_name, compact_fold,
                                           (void *) a->set };
+  const struct ehl_member_ops record = { record_member_name,
+                                         record_member_fold, (void *) a->set };
   if (!flush (a))
     return false;
   return ehl_cases_resolve_with (a->cases, a->set->net_compact ? &compact
-                                 : NULL, jobs);
+                                 : &record, jobs);
 }
 
 size_t
@@ -761,13 +868,21 @@ ehl_verdict_name (enum ehl_verdict v)
 
 /* ---- evaluating one case ---- */
 
+/* A record cited as evidence: item ITEM's own (FROM 0), or the one at
+   place FROM that gave a merged member ITEM a field.  */
+struct cite
+{
+  size_t item;
+  uint64_t from;
+};
+
 /* What a check found: true or false, and (with reasons) why, with the
-   items that decided it.  */
+   records that decided it.  */
 struct result
 {
   bool ok;
   struct ehl_strbuf why;
-  size_t *ev;                   /* item indices */
+  struct cite *ev;
   size_t n_ev, cap_ev;
   bool failed;                  /* memory ran out */
 };
@@ -812,16 +927,44 @@ sel_of (const struct ctx *c, int s)
 }
 
 static void
-evidence (struct result *r, long item)
+add_cite (struct result *r, struct cite cite)
 {
-  if (item < 0)
-    return;
   if (!ehl_grow (&r->ev, &r->cap_ev, r->n_ev, sizeof *r->ev))
     {
       r->failed = true;
       return;
     }
-  r->ev[r->n_ev++] = (size_t) item;
+  r->ev[r->n_ev++] = cite;
+}
+
+/* SEL's place among the late network selectors, or -1.  */
+static long
+late_network_index (const ehl_expect_set *set, int sel)
+{
+  for (size_t p = 0; p < set->n_late[EHL_T_NETWORK]; p++)
+    if (set->late[EHL_T_NETWORK][p] == sel)
+      return (long) p;
+  return -1;
+}
+
+/* Cite ITEM (if not -1) as deciding SEL: its record, and for a merged
+   network member the records that gave the fields SEL tests.  */
+static void
+evidence (const struct ctx *c, struct result *r, long item, int sel)
+{
+  if (item < 0)
+    return;
+  add_cite (r, (struct cite) { (size_t) item, 0 });
+  const struct ehl_item *it = &c->k->items[item];
+  const ehl_expect_set *set = c->a->set;
+  long p = is_wrapped_member (it) ? late_network_index (set, sel) : -1;
+  for (size_t j = p < 0 ? 0 : set->net_first[p];
+       p >= 0 && j < set->net_first[p + 1]; j++)
+    {
+      uint64_t from = member_field_place (it, (size_t) set->net_tests[j].key);
+      if (from)
+        add_cite (r, (struct cite) { (size_t) item, from });
+    }
 }
 
 static void
@@ -840,7 +983,7 @@ absorb (struct result *r, struct result *kid, const char *sep)
     ehl_strbuf_add (&r->why, sep);
   ehl_strbuf_add (&r->why, ehl_strbuf_str (&kid->why));
   for (size_t i = 0; i < kid->n_ev; i++)
-    evidence (r, (long) kid->ev[i]);
+    add_cite (r, kid->ev[i]);
   r->failed |= kid->failed || kid->why.failed;
   result_free (kid);
 }
@@ -908,7 +1051,7 @@ exists_members (const struct ctx *c, int sel, struct result *r)
       members++;
       if (!matches (c, i, sel))
         continue;
-      evidence (r, (long) i);
+      evidence (c, r, (long) i, sel);
       if (names)
         names[n] = member_name (c->a->set, &c->k->items[i]);
       n++;
@@ -942,7 +1085,7 @@ eval_exists (const struct ctx *c, int sel, struct result *r)
     }
   add_desc (&r->why, sel_of (c, sel), false);
   add_day (&r->why, c, i);
-  evidence (r, i);
+  evidence (c, r, i, sel);
 }
 
 /* The records matching SEL that were let go (counted, not kept).  */
@@ -970,7 +1113,7 @@ eval_count (const struct ctx *c, const struct ehl_check *ck, struct result *r)
        i < c->k->n_items && shown < (size_t) ck->n; i++)
     if (matches (c, i, ck->a))
       {
-        evidence (r, (long) i);
+        evidence (c, r, (long) i, ck->a);
         shown++;
       }
 }
@@ -990,7 +1133,7 @@ eval_before (const struct ctx *c, const struct ehl_check *ck,
       return;
     }
   add_earliest (&r->why, c, ck->a, a);
-  evidence (r, a);
+  evidence (c, r, a, ck->a);
   if (b < 0)
     {
       ehl_strbuf_add (&r->why, ", and no ");
@@ -999,7 +1142,7 @@ eval_before (const struct ctx *c, const struct ehl_check *ck,
     }
   ehl_strbuf_add (&r->why, r->ok ? " is on or before " : " is after ");
   add_earliest (&r->why, c, ck->b, b);
-  evidence (r, b);
+  evidence (c, r, b, ck->b);
 }
 
 static void
@@ -1015,7 +1158,7 @@ eval_within (const struct ctx *c, const struct ehl_check *ck,
     {
       ehl_strbuf_add (&r->why, "no ");
       add_desc (&r->why, sel_of (c, a < 0 ? ck->a : ck->b), false);
-      evidence (r, a);
+      evidence (c, r, a, ck->a);
       return;
     }
   add_earliest (&r->why, c, ck->b, b);
@@ -1023,8 +1166,8 @@ eval_within (const struct ctx *c, const struct ehl_check *ck,
                    r->ok ? "within" : "more than", ck->n,
                    ck->n == 1 ? "" : "s", r->ok ? "of" : "after");
   add_earliest (&r->why, c, ck->a, a);
-  evidence (r, a);
-  evidence (r, b);
+  evidence (c, r, a, ck->a);
+  evidence (c, r, b, ck->b);
 }
 
 /* "is one with checked_plan true", "is a closure", "is a meeting with ..."  */
@@ -1065,12 +1208,15 @@ eval_first (const struct ctx *c, const struct ehl_check *ck, struct result *r)
   add_earliest (&r->why, c, ck->a, a);
   add_is (&r->why, sel_of (c, ck->a), sel_of (c, ck->b), r->ok);
   if (hit >= 0)
-    evidence (r, hit);
+    {
+      evidence (c, r, hit, ck->a);
+      evidence (c, r, hit, ck->b);
+    }
   else
     for (long i = a; i < (long) c->k->n_items
          && c->k->items[i].day == c->k->items[a].day; i++)
       if (matches (c, (size_t) i, ck->a))
-        evidence (r, i);
+        evidence (c, r, i, ck->a);
 }
 
 /* ---- each ---- */
@@ -1087,6 +1233,25 @@ hunt (json_t *v, void *ctx)
   struct value_hunt *h = ctx;
   h->found |= ehl_scalar_equal (v, h->want);
   return h->found;
+}
+
+/* Cite the record that gave merged member ITEM (if not -1) the field
+   F an "each" reads (a net key, expect.c).  */
+static void
+evidence_field (const struct ctx *c, struct result *r, long item,
+                const struct ehl_path *f)
+{
+  if (item < 0 || !is_wrapped_member (&c->k->items[item]))
+    return;
+  const ehl_expect_set *set = c->a->set;
+  for (size_t k = 0; k < set->n_net_keys; k++)
+    if (strcmp (set->net_keys[k], f->seg[0]) == 0)
+      {
+        uint64_t from = member_field_place (&c->k->items[item], k);
+        if (from)
+          add_cite (r, (struct cite) { (size_t) item, from });
+        return;
+      }
 }
 
 /* The first B item whose FB holds V, or -1.  */
@@ -1144,7 +1309,8 @@ eval_each (const struct ctx *c, const struct ehl_check *ck, struct result *r)
       {
         missing[n_missing++] = json_is_string (vs.v[i].v)
                                ? json_string_value (vs.v[i].v) : "(a number)";
-        evidence (r, vs.v[i].item);
+        evidence (c, r, vs.v[i].item, ck->a);
+        evidence_field (c, r, vs.v[i].item, &ck->fa);
       }
   r->ok = n_missing == 0;
   if (!missing || vs.failed)
@@ -1153,7 +1319,11 @@ eval_each (const struct ctx *c, const struct ehl_check *ck, struct result *r)
     {
       if (r->ok)
         for (size_t i = 0; i < vs.n; i++)
-          evidence (r, find_in (c, ck, vs.v[i].v));
+          {
+            long b = find_in (c, ck, vs.v[i].v);
+            evidence (c, r, b, ck->b);
+            evidence_field (c, r, b, &ck->fb);
+          }
       each_reason (c, ck, &vs, missing, n_missing, r);
     }
   free (missing);
@@ -1277,29 +1447,37 @@ case_group (const ehl_audit *a, const struct ehl_case *k)
 }
 
 static int
-cmp_size (const void *x, const void *y)
+cmp_cite (const void *x, const void *y)
 {
-  size_t a = *(const size_t *) x, b = *(const size_t *) y;
-  return a < b ? -1 : a > b;
+  const struct cite *a = x, *b = y;
+  if (a->item != b->item)
+    return a->item < b->item ? -1 : 1;
+  return (a->from > b->from) - (a->from < b->from);
 }
 
-/* Turn R's item indices into file:line evidence, by date, once each.  */
+/* Turn R's cites into file:line evidence once each: by date, a merged
+   member's fields after its first record.  */
 static bool
 finding_evidence (const ehl_audit *a, const struct ehl_case *k,
                   struct result *r, struct ehl_finding *f)
 {
   if (r->n_ev)
-    qsort (r->ev, r->n_ev, sizeof *r->ev, cmp_size);
+    qsort (r->ev, r->n_ev, sizeof *r->ev, cmp_cite);
   f->evidence = r->n_ev ? malloc (r->n_ev * sizeof *f->evidence) : NULL;
   if (r->n_ev && !f->evidence)
     return false;
   for (size_t i = 0; i < r->n_ev; i++)
     {
-      if (i && r->ev[i] == r->ev[i - 1])
+      if (i && cmp_cite (&r->ev[i], &r->ev[i - 1]) == 0)
         continue;
-      const struct ehl_item *it = &k->items[r->ev[i]];
-      f->evidence[f->n_evidence].file = ehl_item_file (a->cases, it);
-      f->evidence[f->n_evidence++].line = it->line;
+      struct ehl_item at = k->items[r->ev[i].item];
+      if (r->ev[i].from)
+        {
+          at.file_no = (uint16_t) (r->ev[i].from >> 32);
+          at.line = (uint32_t) r->ev[i].from;
+        }
+      f->evidence[f->n_evidence].file = ehl_item_file (a->cases, &at);
+      f->evidence[f->n_evidence++].line = at.line;
     }
   return true;
 }

@@ -534,7 +534,7 @@ json_member_fold (struct ehl_item *merged, struct ehl_item *later, void *ctx)
   return true;
 }
 
-static const struct ehl_member_ops json_member_ops = {
+const struct ehl_member_ops ehl_record_members = {
   json_member_name, json_member_fold, NULL
 };
 
@@ -712,7 +712,7 @@ bool
 ehl_cases_resolve_with (ehl_cases *c, const struct ehl_member_ops *ops,
                         int jobs)
 {
-  struct resolving r = { c, ops ? ops : &json_member_ops };
+  struct resolving r = { c, ops ? ops : &ehl_record_members };
   c->known = NULL;              /* the caller's, and no longer needed */
   if (!c->placed)
     place_items (c);

@@ -138,10 +138,13 @@ struct ehl_member_ops
   void *ctx;
 };
 
-/* ehl_cases_resolve with the caller's member operations (NULL: the
-   default ones, which read and merge item->json as a record), and with
-   up to JOBS threads, each resolving a share of the cases: OPS is then
-   called from several threads at once.  */
+/* The default member operations: item->json is the record (or the
+   part of it kept), named by its "name" and merged field by field.  */
+extern const struct ehl_member_ops ehl_record_members;
+
+/* ehl_cases_resolve with the caller's member operations (NULL:
+   ehl_record_members), and with up to JOBS threads, each resolving a
+   share of the cases: OPS is then called from several threads at once.  */
 bool ehl_cases_resolve_with (ehl_cases *c, const struct ehl_member_ops *ops,
                              int jobs);
 

@@ -1136,6 +1136,28 @@ net_key (ehl_expect_set *set, const char *key)
   return (int) set->n_net_keys++;
 }
 
+/* A field other than the name that an "each" reads of network members
+   (such a set is never compact) is a net key too, so that a merged
+   member can say which record gave it (audit.c).  */
+static bool
+each_net_key (ehl_expect_set *set, int sel, const struct ehl_path *f)
+{
+  uint32_t network = 1u << EHL_T_NETWORK;
+  return !(set->sels[sel].types & network) || strcmp (f->seg[0], "name") == 0
+         || net_key (set, f->seg[0]) >= 0;
+}
+
+static bool
+net_keys_of_each (ehl_expect_set *set, const struct ehl_check *c)
+{
+  bool ok = true;
+  for (size_t i = 0; i < c->n_kids; i++)
+    ok &= net_keys_of_each (set, c->kids[i]);
+  if (c->kind == EHL_C_EACH)
+    ok &= each_net_key (set, c->a, &c->fa) && each_net_key (set, c->b, &c->fb);
+  return ok;
+}
+
 /* Lay out the compact form of network members, if it fits.  */
 static bool
 plan_members (ehl_expect_set *set)
@@ -1166,8 +1188,13 @@ plan_members (ehl_expect_set *set)
   json_decref (nothing);
   bool reads = false;
   for (size_t e = 0; e < set->n_exps; e++)
-    reads |= (set->exps[e].when && each_reads_members (set, set->exps[e].when))
-             || each_reads_members (set, set->exps[e].check);
+    {
+      const struct ehl_expectation *x = &set->exps[e];
+      reads |= (x->when && each_reads_members (set, x->when))
+               || each_reads_members (set, x->check);
+      ok = ok && (!x->when || net_keys_of_each (set, x->when))
+           && net_keys_of_each (set, x->check);
+    }
   set->net_compact = ok && !reads
                      && set->n_net_keys + set->n_net_tests <= EHL_EARLY_BITS;
   return ok;

@@ -367,6 +367,13 @@ test_let_go (void)
   check_same ("tests/cases/report-custom-operators/custom.json", g.gl_pathv,
               (int) g.gl_pathc, NULL, 500);
   globfree (&g);
+  /* Members merged from records in two files, cited by the records that
+     gave their fields: in compact form and in the general one.  */
+  char *members[] = { (char *) "tests/cases/report-member-evidence/a.ndjson",
+                      (char *) "tests/cases/report-member-evidence/b.ndjson" };
+  check_same ("data/expectations/sow-2020-21.json", members, 2, NULL, 8);
+  check_same ("tests/cases/report-members-fields/exps.json", members, 2, NULL,
+              8);
 }
 
 int
