@@ -368,7 +368,7 @@ json_kind_name (const json_t *v)
 }
 
 static void check_fields (struct checker *ck, json_t *obj, uint32_t skip,
-                          const struct ehl_field *fields,
+                          size_t checked, const struct ehl_field *fields,
                           const struct ehl_field *fallback,
                           const struct path *at);
 
@@ -484,7 +484,7 @@ check_array (struct checker *ck, const struct path *at,
       if (f->kind == EHL_K_OBJECTS)
         {
           if (expect_type (ck, &sub, item, JSON_OBJECT, "an object"))
-            check_fields (ck, item, 0, f->sub, NULL, &sub);
+            check_fields (ck, item, 0, 0, f->sub, NULL, &sub);
         }
       else if (expect_type (ck, &sub, item, JSON_STRING, "a string"))
         check_string_value (ck, &sub, f, item);
@@ -511,7 +511,7 @@ check_value (struct checker *ck, const struct path *at,
       break;
     case EHL_K_OBJECT:
       if (expect_type (ck, at, v, JSON_OBJECT, "an object"))
-        check_fields (ck, v, 0, f->sub, NULL, at);
+        check_fields (ck, v, 0, 0, f->sub, NULL, at);
       break;
     case EHL_K_DOMAINS:
       check_domains (ck, at, v);
@@ -544,15 +544,17 @@ find_envelope_skip (void)
 }
 
 /* Check OBJ's members against FIELDS and FALLBACK (the envelope, for
-   top-level records, less the entries whose bits are in SKIP).  AT is
-   where OBJ sits (NULL at the top).  */
+   top-level records, less the entries whose bits are in SKIP).  CHECKED
+   of OBJ's members were checked by the caller, under names in SKIP that
+   FIELDS does not have.  AT is where OBJ sits (NULL at the top).  */
 static void
-check_fields (struct checker *ck, json_t *obj, uint32_t skip,
+check_fields (struct checker *ck, json_t *obj, uint32_t skip, size_t checked,
               const struct ehl_field *fields,
               const struct ehl_field *fallback, const struct path *at)
 {
   const char *key;
   json_t *v;
+  size_t known = checked;       /* OBJ's members of a known name */
 
   /* The envelope (FALLBACK) first, then the type's own fields.  */
   for (int pass = 0; pass < 2; pass++)
@@ -571,11 +573,15 @@ check_fields (struct checker *ck, json_t *obj, uint32_t skip,
                 problem (ck, &here, "is required", NULL);
               continue;
             }
+          known++;
           check_value (ck, &here, f, v);
         }
     }
 
-  if (ck->flags & EHL_VALIDATE_STRICT)
+  /* Each name is looked for once (SKIP leaves out the envelope's names
+     the type has too), so only a record with a member of no known name
+     needs the search.  */
+  if ((ck->flags & EHL_VALIDATE_STRICT) && known < json_object_size (obj))
     json_object_foreach (obj, key, v)
       if (!find_field (fields, key) && !find_field (fallback, key))
         {
@@ -628,11 +634,13 @@ ehl_validate (json_t *rec, unsigned flags, ehl_problem_fn *fn, void *ctx)
       /* An unknown type (accepted unless strict, and reported above when
          strict): check the envelope, keep its other fields unjudged.  */
       ck.flags &= ~EHL_VALIDATE_STRICT;
-      check_fields (&ck, rec, envelope_skip[EHL_T_COUNT], NULL, envelope,
-                    NULL);
+      check_fields (&ck, rec, envelope_skip[EHL_T_COUNT], type != NULL, NULL,
+                    envelope, NULL);
       return ck.problems;
     }
-  check_fields (&ck, rec, envelope_skip[t], types[t].fields, envelope, NULL);
+  /* The type was checked above, and no type has a field of that name.  */
+  check_fields (&ck, rec, envelope_skip[t], 1, types[t].fields, envelope,
+                NULL);
   if (flags & EHL_VALIDATE_STRICT)
     check_id_matches (&ck, rec);
   return ck.problems;
