@@ -404,12 +404,14 @@ member_name (const struct ehl_item *item, void *ctx)
 
 /* Each field LATER has replaces MERGED's.  */
 static bool
-fold_member (struct ehl_item *merged, struct ehl_item *later, void *ctx)
+fold_member (struct ehl_case *k, struct ehl_item *merged,
+             struct ehl_item *later, void *ctx)
 {
   static const struct { int shift, width; } fields[] = {
     { M_CATEGORY, 3 }, { M_STATUS, 2 }, { M_DAY, 24 }, { M_RELATION, 32 }
   };
   uint64_t m = merged->mask, l = later->mask;
+  (void) k;
   (void) ctx;
   for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
     if (bits (l, fields[i].shift, fields[i].width))

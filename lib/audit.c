@@ -4,6 +4,7 @@
 
 #include "audit.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -174,42 +175,85 @@ member_bits (const ehl_expect_set *set, json_t *rec)
 /* ---- where a merged member's fields came from ----
 
    A member merged from several records is cited by the record that
-   brought them in (the item's own line, which dates the member) and by
-   the record each tested field was taken from.  When a later record is
-   folded in, the item's json becomes the array [VALUE, FROM...]: VALUE
-   is what it held before (the name in compact form, else the kept
-   fields), and FROM[K] the place (place_of) of the record that gave
-   field NET_KEYS[K], or 0 if that is the first record or none.  */
+   brought them in (the item's own, which dates and names the member) and
+   by the record each tested field was taken from.  When a later record
+   gives a member a field, the case's places (its user block) note which:
+   a row per such member, its item index and, for each net key, the day,
+   line and file number of the record that gave it (line 0: the first
+   record, or none).  Rows are of 32-bit words to keep them small: every
+   case with a member known from two records has some.  */
 
+struct member_places
+{
+  size_t n, cap;                /* rows */
+  uint32_t rows[];              /* row_words each */
+};
+
+enum { PLACE_DAY, PLACE_LINE, PLACE_FILE, PLACE_WORDS };
+
+/* A day kept in a row's word (days before 1970 are negative).  */
+static uint32_t
+day_word (ehl_day day)
+{
+  return (uint32_t) day;
+}
+
+static ehl_day
+word_day (uint32_t w)
+{
+  return w <= INT_MAX ? (ehl_day) w : -(ehl_day) (UINT32_MAX - w) - 1;
+}
+
+static size_t
+row_words (const ehl_expect_set *set)
+{
+  return 1 + PLACE_WORDS * set->n_net_keys;
+}
+
+/* The date and the name are always the first record's.  */
 static bool
-is_wrapped_member (const struct ehl_item *item)
+key_from_first (const ehl_expect_set *set, size_t key)
 {
-  return item->type == EHL_T_NETWORK && json_is_array (item->json);
+  return strcmp (set->net_keys[key], "date") == 0
+         || strcmp (set->net_keys[key], "name") == 0;
 }
 
-/* What ITEM holds of its record(s), without the places.  */
-static json_t *
-member_json (const struct ehl_item *item)
+/* The row of case K's member at index ITEM, or NULL.  */
+static uint32_t *
+places_row (const ehl_expect_set *set, const struct ehl_case *k, size_t item)
 {
-  return is_wrapped_member (item) ? json_array_get (item->json, 0)
-         : item->json;
+  struct member_places *mp = k->user;
+  size_t w = row_words (set);
+  for (size_t i = 0; mp && i < mp->n; i++)
+    if (mp->rows[i * w] == item)
+      return &mp->rows[i * w];
+  return NULL;
 }
 
-static uint64_t
-place_of (const struct ehl_item *item)
+/* A new row for case K's member at index ITEM, or NULL if memory ran
+   out.  */
+static uint32_t *
+new_places_row (const ehl_expect_set *set, struct ehl_case *k, size_t item)
 {
-  return (uint64_t) item->file_no << 32 | item->line;
-}
-
-/* The place of the record that gave merged member ITEM field
-   NET_KEYS[KEY], or 0: its own record, or no record, did.  */
-static uint64_t
-member_field_place (const struct ehl_item *item, size_t key)
-{
-  if (!is_wrapped_member (item))
-    return 0;
-  return (uint64_t) json_integer_value (json_array_get (item->json,
-                                                        1 + key));
+  struct member_places *mp = k->user;
+  size_t w = row_words (set), n = mp ? mp->n : 0;
+  if (!mp || mp->n == mp->cap)
+    {
+      size_t cap = mp ? 2 * mp->cap : 2;
+      if (cap > (SIZE_MAX - sizeof *mp) / sizeof *mp->rows / w)
+        return NULL;
+      struct member_places *grown
+        = realloc (mp, sizeof *mp + cap * w * sizeof *mp->rows);
+      if (!grown)
+        return NULL;
+      grown->n = n;
+      grown->cap = cap;
+      k->user = mp = grown;
+    }
+  uint32_t *row = &mp->rows[mp->n++ * w];
+  memset (row, 0, w * sizeof *row);
+  row[0] = (uint32_t) item;     /* a case's items are counted in lines */
+  return row;
 }
 
 static bool
@@ -217,35 +261,29 @@ member_has_key (const ehl_expect_set *set, const struct ehl_item *item,
                 size_t key)
 {
   return set->net_compact ? (item->mask & bit (key)) != 0
-         : json_object_get (member_json (item), set->net_keys[key]) != NULL;
+         : json_object_get (item->json, set->net_keys[key]) != NULL;
 }
 
-/* LATER is folded into MERGED: it gives each net key it has.  */
+/* LATER is folded into MERGED, a member of case K: note each field it
+   gives.  False if memory ran out.  */
 static bool
-note_places (const ehl_expect_set *set, struct ehl_item *merged,
-             const struct ehl_item *later)
+note_places (const ehl_expect_set *set, struct ehl_case *k,
+             const struct ehl_item *merged, const struct ehl_item *later)
 {
-  if (set->n_net_keys == 0)
-    return true;
-  if (!is_wrapped_member (merged))
+  size_t item = (size_t) (merged - k->items);
+  uint32_t *row = NULL;
+  for (size_t key = 0; key < set->n_net_keys; key++)
     {
-      json_t *w = json_array ();
-      bool ok = w && json_array_append (w, merged->json) == 0;
-      for (size_t k = 0; ok && k < set->n_net_keys; k++)
-        ok = json_array_append_new (w, json_integer (0)) == 0;
-      if (!ok)
-        {
-          json_decref (w);
-          return false;
-        }
-      json_decref (merged->json);
-      merged->json = w;
+      if (key_from_first (set, key) || !member_has_key (set, later, key))
+        continue;
+      if (!row && !(row = places_row (set, k, item))
+          && !(row = new_places_row (set, k, item)))
+        return false;
+      uint32_t *at = row + 1 + PLACE_WORDS * key;
+      at[PLACE_DAY] = day_word (later->day);
+      at[PLACE_LINE] = later->line;
+      at[PLACE_FILE] = later->file_no;
     }
-  for (size_t k = 0; k < set->n_net_keys; k++)
-    if (member_has_key (set, later, k)
-        && json_array_set_new (merged->json, 1 + k,
-                               json_integer ((json_int_t) place_of (later))))
-      return false;
   return true;
 }
 
@@ -253,20 +291,21 @@ static const char *
 compact_name (const struct ehl_item *item, void *ctx)
 {
   (void) ctx;
-  return json_string_value (member_json (item));
+  return json_string_value (item->json);
 }
 
-/* Each field of LATER replaces MERGED's: its "has" bit and the bits of
-   the tests that read it.  */
+/* Each field of LATER (but the date and the name) replaces MERGED's: its
+   "has" bit and the bits of the tests that read it.  */
 static bool
-compact_fold (struct ehl_item *merged, struct ehl_item *later, void *ctx)
+compact_fold (struct ehl_case *kase, struct ehl_item *merged,
+              struct ehl_item *later, void *ctx)
 {
   const ehl_expect_set *set = ctx;
-  if (!note_places (set, merged, later))
+  if (!note_places (set, kase, merged, later))
     return false;
   for (size_t k = 0; k < set->n_net_keys; k++)
     {
-      if (!(later->mask & bit (k)))
+      if (!(later->mask & bit (k)) || key_from_first (set, k))
         continue;
       uint64_t field = bit (k);
       for (size_t j = 0; j < set->n_net_tests; j++)
@@ -304,32 +343,17 @@ is_compact_member (const ehl_expect_set *set, const struct ehl_item *item)
 static const char *
 member_name (const ehl_expect_set *set, const struct ehl_item *item)
 {
-  return is_compact_member (set, item) ? json_string_value (member_json (item))
-         : ehl_get_str (member_json (item), "name");
+  return is_compact_member (set, item) ? json_string_value (item->json)
+         : ehl_get_str (item->json, "name");
 }
 
-static const char *
-record_member_name (const struct ehl_item *item, void *ctx)
-{
-  (void) ctx;
-  return ehl_get_str (member_json (item), "name");
-}
-
-/* ehl_record_members' fold, on what MERGED holds inside its places.  */
+/* ehl_record_members' fold, noting the places.  */
 static bool
-record_member_fold (struct ehl_item *merged, struct ehl_item *later,
-                    void *ctx)
+record_member_fold (struct ehl_case *k, struct ehl_item *merged,
+                    struct ehl_item *later, void *ctx)
 {
-  if (!note_places (ctx, merged, later))
-    return false;
-  struct ehl_item inner = *merged;
-  inner.json = json_incref (member_json (merged));
-  if (!ehl_record_members.fold (&inner, later, NULL))
-    {
-      json_decref (inner.json);
-      return false;
-    }
-  return json_array_set_new (merged->json, 0, inner.json) == 0;
+  return note_places (ctx, k, merged, later)
+         && ehl_record_members.fold (k, merged, later, NULL);
 }
 
 /* ROW (WORDS long) gets ITEM's selector results: the bits kept at read
@@ -347,7 +371,7 @@ item_bits (const ehl_expect_set *set, const struct ehl_item *it,
     {
       int s = set->late[it->type][j];
       if (compact ? compact_match (set, it, j)
-          : ehl_selector_match (&set->sels[s], it->type, member_json (it)))
+          : ehl_selector_match (&set->sels[s], it->type, it->json))
         row[s / 64] |= bit ((size_t) s % 64);
     }
 }
@@ -484,9 +508,8 @@ each_value (const ehl_expect_set *set, const struct ehl_item *item,
             const struct ehl_path *p, bool (*fn) (json_t *v, void *ctx),
             void *ctx)
 {
-  json_t *kept = member_json (item);
-  json_t *f = is_compact_member (set, item) ? kept
-              : kept ? ehl_path_get (p, kept) : NULL;
+  json_t *f = is_compact_member (set, item) ? item->json
+              : item->json ? ehl_path_get (p, item->json) : NULL;
   size_t i;
   json_t *e;
   bool any = false;
@@ -818,7 +841,7 @@ ehl_audit_resolve (ehl_audit *a, int jobs)
 {
   const struct ehl_member_ops compact = { compact_name, compact_fold,
                                           (void *) a->set };
-  const struct ehl_member_ops record = { record_member_name,
+  const struct ehl_member_ops record = { ehl_record_members.name,
                                          record_member_fold, (void *) a->set };
   if (!flush (a))
     return false;
@@ -868,13 +891,19 @@ ehl_verdict_name (enum ehl_verdict v)
 
 /* ---- evaluating one case ---- */
 
-/* A record cited as evidence: item ITEM's own (FROM 0), or the one at
-   place FROM that gave a merged member ITEM a field.  */
+/* A record cited as evidence: its date and place (place_of).  */
 struct cite
 {
-  size_t item;
-  uint64_t from;
+  ehl_day day;
+  uint64_t place;
 };
+
+/* A record's file number and line, in one number that orders them.  */
+static uint64_t
+place_of (uint16_t file_no, uint32_t line)
+{
+  return (uint64_t) file_no << 32 | line;
+}
 
 /* What a check found: true or false, and (with reasons) why, with the
    records that decided it.  */
@@ -947,6 +976,19 @@ late_network_index (const ehl_expect_set *set, int sel)
   return -1;
 }
 
+/* Cite the record that gave merged member ITEM field NET_KEYS[KEY], if
+   that is not ITEM's own.  */
+static void
+cite_field (const struct ctx *c, struct result *r, long item, size_t key)
+{
+  const uint32_t *row = places_row (c->a->set, c->k, (size_t) item);
+  const uint32_t *at = row ? row + 1 + PLACE_WORDS * key : NULL;
+  if (at && at[PLACE_LINE])
+    add_cite (r, (struct cite) { word_day (at[PLACE_DAY]),
+                                 place_of ((uint16_t) at[PLACE_FILE],
+                                           at[PLACE_LINE]) });
+}
+
 /* Cite ITEM (if not -1) as deciding SEL: its record, and for a merged
    network member the records that gave the fields SEL tests.  */
 static void
@@ -954,17 +996,14 @@ evidence (const struct ctx *c, struct result *r, long item, int sel)
 {
   if (item < 0)
     return;
-  add_cite (r, (struct cite) { (size_t) item, 0 });
   const struct ehl_item *it = &c->k->items[item];
+  add_cite (r, (struct cite) { it->day, place_of (it->file_no, it->line) });
   const ehl_expect_set *set = c->a->set;
-  long p = is_wrapped_member (it) ? late_network_index (set, sel) : -1;
+  long p = it->type == EHL_T_NETWORK && c->k->user
+           ? late_network_index (set, sel) : -1;
   for (size_t j = p < 0 ? 0 : set->net_first[p];
        p >= 0 && j < set->net_first[p + 1]; j++)
-    {
-      uint64_t from = member_field_place (it, (size_t) set->net_tests[j].key);
-      if (from)
-        add_cite (r, (struct cite) { (size_t) item, from });
-    }
+    cite_field (c, r, item, (size_t) set->net_tests[j].key);
 }
 
 static void
@@ -1216,7 +1255,10 @@ eval_first (const struct ctx *c, const struct ehl_check *ck, struct result *r)
     for (long i = a; i < (long) c->k->n_items
          && c->k->items[i].day == c->k->items[a].day; i++)
       if (matches (c, (size_t) i, ck->a))
-        evidence (c, r, i, ck->a);
+        {
+          evidence (c, r, i, ck->a);
+          evidence (c, r, i, ck->b);
+        }
 }
 
 /* ---- each ---- */
@@ -1241,15 +1283,13 @@ static void
 evidence_field (const struct ctx *c, struct result *r, long item,
                 const struct ehl_path *f)
 {
-  if (item < 0 || !is_wrapped_member (&c->k->items[item]))
+  if (item < 0 || c->k->items[item].type != EHL_T_NETWORK || !c->k->user)
     return;
   const ehl_expect_set *set = c->a->set;
   for (size_t k = 0; k < set->n_net_keys; k++)
     if (strcmp (set->net_keys[k], f->seg[0]) == 0)
       {
-        uint64_t from = member_field_place (&c->k->items[item], k);
-        if (from)
-          add_cite (r, (struct cite) { (size_t) item, from });
+        cite_field (c, r, item, k);
         return;
       }
 }
@@ -1446,20 +1486,20 @@ case_group (const ehl_audit *a, const struct ehl_case *k)
   return "";
 }
 
+/* By date, then file and line, as the items are.  */
 static int
 cmp_cite (const void *x, const void *y)
 {
   const struct cite *a = x, *b = y;
-  if (a->item != b->item)
-    return a->item < b->item ? -1 : 1;
-  return (a->from > b->from) - (a->from < b->from);
+  if (a->day != b->day)
+    return a->day < b->day ? -1 : 1;
+  return (a->place > b->place) - (a->place < b->place);
 }
 
-/* Turn R's cites into file:line evidence once each: by date, a merged
-   member's fields after its first record.  */
+/* Turn R's cites into file:line evidence, by date, once each.  */
 static bool
-finding_evidence (const ehl_audit *a, const struct ehl_case *k,
-                  struct result *r, struct ehl_finding *f)
+finding_evidence (const ehl_audit *a, struct result *r,
+                  struct ehl_finding *f)
 {
   if (r->n_ev)
     qsort (r->ev, r->n_ev, sizeof *r->ev, cmp_cite);
@@ -1470,12 +1510,8 @@ finding_evidence (const ehl_audit *a, const struct ehl_case *k,
     {
       if (i && cmp_cite (&r->ev[i], &r->ev[i - 1]) == 0)
         continue;
-      struct ehl_item at = k->items[r->ev[i].item];
-      if (r->ev[i].from)
-        {
-          at.file_no = (uint16_t) (r->ev[i].from >> 32);
-          at.line = (uint32_t) r->ev[i].from;
-        }
+      struct ehl_item at = { .file_no = (uint16_t) (r->ev[i].place >> 32),
+                             .line = (uint32_t) r->ev[i].place };
       f->evidence[f->n_evidence].file = ehl_item_file (a->cases, &at);
       f->evidence[f->n_evidence++].line = at.line;
     }
@@ -1521,7 +1557,7 @@ judge (const struct ctx *c, const struct ehl_expectation *e,
   bool ok = !r.failed && !r.why.failed;
   if (ok && c->reasons)
     ok = (f->reason = ehl_strbuf_take (&r.why)) != NULL
-         && finding_evidence (c->a, c->k, &r, f);
+         && finding_evidence (c->a, &r, f);
   result_free (&r);
   return ok;
 }

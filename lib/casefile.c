@@ -92,6 +92,7 @@ ehl_cases_free (ehl_cases *c)
         release_items (k->items, k->n_items);
       free (k->removed);
       free (k->tally);
+      free (k->user);
       free (k);
     }
   free (c->items);
@@ -517,8 +518,10 @@ json_member_name (const struct ehl_item *it, void *ctx)
 }
 
 static bool
-json_member_fold (struct ehl_item *merged, struct ehl_item *later, void *ctx)
+json_member_fold (struct ehl_case *k, struct ehl_item *merged,
+                  struct ehl_item *later, void *ctx)
 {
+  (void) k;
   (void) ctx;
   /* Merge into a copy: the caller may hold the record too.  */
   json_t *copy = json_copy (merged->json);
@@ -559,7 +562,7 @@ merge_network (struct ehl_case *k, const struct ehl_member_ops *ops)
         at = (size_t) (uintptr_t) ehl_strmap_get (first, name);
       if (at)
         {
-          if (ops->fold (&k->items[at - 1], it, ops->ctx))
+          if (ops->fold (k, &k->items[at - 1], it, ops->ctx))
             {
               json_decref (it->json);
               continue;

@@ -41,7 +41,8 @@ struct ehl_case
   uint64_t *removed;            /* ids named by supersedes or void */
   size_t n_removed, cap_removed;
   uint32_t *tally;              /* the pruner's counters (or NULL) */
-  void *user;                   /* the caller's per-case state */
+  void *user;                   /* the caller's per-case block (or NULL):
+                                   freed with free by ehl_cases_free */
 };
 
 typedef struct ehl_cases ehl_cases;
@@ -130,11 +131,13 @@ bool ehl_cases_resolve (ehl_cases *c);
 /* How network members are named and merged, for callers that keep
    items in their own form: NAME gives the member's name (NULL: not
    merged); FOLD folds LATER (a later-dated record of the same member)
-   into MERGED, false if memory ran out.  LATER's json is released after.  */
+   into MERGED, an item of case K, false if memory ran out.  LATER's json
+   is released after.  */
 struct ehl_member_ops
 {
   const char *(*name) (const struct ehl_item *item, void *ctx);
-  bool (*fold) (struct ehl_item *merged, struct ehl_item *later, void *ctx);
+  bool (*fold) (struct ehl_case *k, struct ehl_item *merged,
+                struct ehl_item *later, void *ctx);
   void *ctx;
 };
 

@@ -374,6 +374,8 @@ test_let_go (void)
   check_same ("data/expectations/sow-2020-21.json", members, 2, NULL, 8);
   check_same ("tests/cases/report-members-fields/exps.json", members, 2, NULL,
               8);
+  check_same ("tests/cases/report-member-evidence/general.json", members, 2,
+              NULL, 8);
 }
 
 int
