@@ -185,7 +185,7 @@ member_bits (const ehl_expect_set *set, json_t *rec)
 
 struct member_places
 {
-  size_t n, cap;                /* rows */
+  uint32_t n, cap;              /* rows */
   uint32_t rows[];              /* row_words each */
 };
 
@@ -239,15 +239,17 @@ new_places_row (const ehl_expect_set *set, struct ehl_case *k, size_t item)
   size_t w = row_words (set), n = mp ? mp->n : 0;
   if (!mp || mp->n == mp->cap)
     {
-      size_t cap = mp ? 2 * mp->cap : 2;
-      if (cap > (SIZE_MAX - sizeof *mp) / sizeof *mp->rows / w)
+      /* Most cases have a few such members: grow from one.  */
+      size_t cap = mp ? 2 * (size_t) mp->cap : 1;
+      if (cap > UINT32_MAX
+          || cap > (SIZE_MAX - sizeof *mp) / sizeof *mp->rows / w)
         return NULL;
       struct member_places *grown
         = realloc (mp, sizeof *mp + cap * w * sizeof *mp->rows);
       if (!grown)
         return NULL;
-      grown->n = n;
-      grown->cap = cap;
+      grown->n = (uint32_t) n;
+      grown->cap = (uint32_t) cap;
       k->user = mp = grown;
     }
   uint32_t *row = &mp->rows[mp->n++ * w];
