@@ -139,28 +139,42 @@ ehl_append_records (const char *path, json_t *const *recs, size_t n)
   return ok;
 }
 
-bool
-ehl_create_file (struct ehl_tmpfile *t, const char *path)
+/* Open PATH, an existing device or named pipe, to write to as it is.  */
+static bool
+open_directly (struct ehl_tmpfile *t)
 {
-  memset (t, 0, sizeof *t);
-  size_t len = strlen (path);
-  t->path = strdup (path);
-  t->tmp = malloc (len + sizeof ".XXXXXX" + 1);
-  if (!t->path || !t->tmp)
+  /* No O_CREAT: if it went away since, nothing is made in its place.  */
+  int fd = open (t->path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0 || !(t->out = fdopen (fd, "w")))
     {
-      ehl_warn_at (path, 0, "%s", strerror (ENOMEM));
+      ehl_warn_at (t->path, 0, "cannot open: %s", strerror (errno));
+      if (fd >= 0)
+        close (fd);
       ehl_abandon_file (t);
       return false;
     }
-  /* ".NAME.XXXXXX" beside the destination: same file system, so the
-     final rename is atomic.  */
-  const char *slash = strrchr (path, '/');
-  size_t dirlen = slash ? (size_t) (slash - path + 1) : 0;
-  sprintf (t->tmp, "%.*s.%s.XXXXXX", (int) dirlen, path, path + dirlen);
+  return true;
+}
+
+/* A temporary file beside T->dest: same file system, so the final
+   rename is atomic.  */
+static bool
+open_beside (struct ehl_tmpfile *t)
+{
+  const char *dest = t->dest;
+  if (!(t->tmp = malloc (strlen (dest) + sizeof ".XXXXXX" + 1)))
+    {
+      ehl_warn_at (t->path, 0, "%s", strerror (ENOMEM));
+      ehl_abandon_file (t);
+      return false;
+    }
+  const char *slash = strrchr (dest, '/');
+  size_t dirlen = slash ? (size_t) (slash - dest + 1) : 0;
+  sprintf (t->tmp, "%.*s.%s.XXXXXX", (int) dirlen, dest, dest + dirlen);
   int fd = mkstemp (t->tmp);    /* mkstemp creates with mode 0600 */
   if (fd < 0 || !(t->out = fdopen (fd, "w")))
     {
-      ehl_warn_at (path, 0, "cannot create: %s", strerror (errno));
+      ehl_warn_at (t->path, 0, "cannot create: %s", strerror (errno));
       if (fd >= 0)
         {
           close (fd);
@@ -175,10 +189,42 @@ ehl_create_file (struct ehl_tmpfile *t, const char *path)
 }
 
 bool
+ehl_create_file (struct ehl_tmpfile *t, const char *path)
+{
+  memset (t, 0, sizeof *t);
+  if (!(t->path = strdup (path)))
+    {
+      ehl_warn_at (path, 0, "%s", strerror (ENOMEM));
+      return false;
+    }
+  struct stat st;
+  bool exists = stat (path, &st) == 0;
+  if (exists && S_ISDIR (st.st_mode))
+    {
+      ehl_warn_at (path, 0, "cannot create: %s", strerror (EISDIR));
+      ehl_abandon_file (t);
+      return false;
+    }
+  if (exists && !S_ISREG (st.st_mode))
+    return open_directly (t);
+  /* Through any symbolic links: the link stays, its file is replaced.  */
+  t->dest = exists ? realpath (path, NULL) : strdup (path);
+  if (!t->dest)
+    {
+      ehl_warn_at (path, 0, "cannot create: %s", strerror (errno));
+      ehl_abandon_file (t);
+      return false;
+    }
+  return open_beside (t);
+}
+
+bool
 ehl_commit_file (struct ehl_tmpfile *t)
 {
+  /* A device or pipe written directly is not synced: /dev/null cannot
+     be.  */
   bool ok = fflush (t->out) == 0 && !ferror (t->out)
-            && fsync (fileno (t->out)) == 0;
+            && (!t->tmp || fsync (fileno (t->out)) == 0);
   int err = errno;
   if (fclose (t->out) != 0 && ok)
     {
@@ -186,7 +232,7 @@ ehl_commit_file (struct ehl_tmpfile *t)
       err = errno;
     }
   t->out = NULL;
-  if (ok && rename (t->tmp, t->path) != 0)
+  if (ok && t->tmp && rename (t->tmp, t->dest) != 0)
     {
       ok = false;
       err = errno;
@@ -197,8 +243,8 @@ ehl_commit_file (struct ehl_tmpfile *t)
       t->tmp = NULL;
     }
   else
-    ehl_warn_at (t->path, 0, "write error, file not replaced: %s",
-                 strerror (err));
+    ehl_warn_at (t->path, 0, t->tmp ? "write error, file not replaced: %s"
+                 : "write error: %s", strerror (err));
   ehl_abandon_file (t);
   return ok;
 }
@@ -212,5 +258,6 @@ ehl_abandon_file (struct ehl_tmpfile *t)
     unlink (t->tmp);
   free (t->tmp);
   free (t->path);
+  free (t->dest);
   memset (t, 0, sizeof *t);
 }

@@ -26,11 +26,15 @@ bool ehl_append_records (const char *path, json_t *const *recs, size_t n);
 
 /* Create PATH's replacement: a temporary file in the same folder, mode
    0600.  Write to *OUT, then ehl_commit_file renames it over PATH (or
-   ehl_abandon_file removes it).  */
+   ehl_abandon_file removes it).  A symbolic link stays: the file it
+   points to is replaced.  A PATH that is neither a regular file nor a
+   folder (a device, a named pipe) is written directly.  */
 struct ehl_tmpfile
 {
-  char *path;                   /* the destination */
-  char *tmp;                    /* the temporary name */
+  char *path;                   /* as given, for messages */
+  char *dest;                   /* the file to replace */
+  char *tmp;                    /* the temporary name (NULL: written
+                                   directly) */
   FILE *out;
 };
 bool ehl_create_file (struct ehl_tmpfile *t, const char *path);
