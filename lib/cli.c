@@ -4,11 +4,13 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "close-stream.h"
 #include "jsonload.h"
@@ -28,13 +30,35 @@ note_pipe_closed (int sig)
   pipe_closed = 1;
 }
 
+/* A standard stream the caller closed keeps its descriptor taken, or the
+   next file opened (a temporary file, say) would become standard input or
+   output by accident and be read or written as such.  It is taken by
+   /dev/null opened the wrong way round, so that reading standard input
+   or writing standard output still fails with EBADF, as when closed.  */
+static void
+hold_closed_std_fds (void)
+{
+  for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++)
+    if (fcntl (fd, F_GETFD) == -1 && errno == EBADF)
+      {
+        /* The lowest free descriptor: FD, the ones below it are open.  */
+        int got = open ("/dev/null", fd == STDIN_FILENO ? O_WRONLY : O_RDONLY);
+        if (got >= 0 && got != fd)
+          close (got);
+      }
+}
+
 void
 ehl_cli_init (int argc, char **argv)
 {
   (void) argc;
+  hold_closed_std_fds ();
   set_program_name (argv[0]);
   const char *slash = strrchr (argv[0], '/');
   prog = slash ? slash + 1 : argv[0];
+  /* getopt names the program by argv[0]: the short name, as every other
+     message does.  */
+  argv[0] = (char *) prog;
   /* Only the parts of the locale ehlog uses: the character set (UTF-8 or
      not) and the language of system messages.  Numbers, dates and sorting
      are always done the C way, whatever the locale says about decimal
