@@ -433,6 +433,11 @@ cmp_items (const void *a, const void *b)
   const struct ehl_item *x = a, *y = b;
   if (x->day != y->day)
     return x->day < y->day ? -1 : 1;
+  /* Records of one day in an order of their own, not the files': which
+     of two records of a member wins must not depend on where they sit.
+     The id is the content's hash; records without one keep file order.  */
+  if (x->id != y->id)
+    return x->id < y->id ? -1 : 1;
   if (x->file_no != y->file_no)
     return x->file_no < y->file_no ? -1 : 1;
   return x->line < y->line ? -1 : x->line > y->line;
