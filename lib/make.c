@@ -591,7 +591,8 @@ ehl_maker_set_file_sha256 (ehl_maker *mk, json_t *rec, const char *path,
   char hex[65];
   if (!ehl_file_sha256 (path, hex))
     {
-      ehl_maker_problem (mk, rec, "sha256", src, "%s: %s", path,
+      /* Not the path: a file's name can name a child.  */
+      ehl_maker_problem (mk, rec, "sha256", src, "cannot read the file: %s",
                          strerror (errno));
       return false;
     }
