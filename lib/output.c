@@ -134,7 +134,7 @@ ehl_append_records (const char *path, json_t *const *recs, size_t n)
       err = errno;
     }
   if (!ok)
-    ehl_warn_at (path, 0, "append failed, file left as it was: %s",
+    ehl_warn_at (path, 0, "append failed, nothing added: %s",
                  strerror (err));
   return ok;
 }

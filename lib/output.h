@@ -18,10 +18,11 @@ bool ehl_write_record (FILE *out, json_t *rec);
    created with mode 0600 if missing, an exclusive lock is held while
    writing, each record goes out whole in one write(2), and the file is
    synced before success.  If anything fails the file is cut back to its
-   length before the call, so no partial record is ever left behind; the
-   reason is reported as "prog: PATH: reason".  If the file did not end in
-   a newline (an earlier writer died mid-line), a newline is written first
-   so the torn line stays a separate, visibly bad line.  */
+   length before the call (a file it created stays, empty), so no partial
+   record is ever left behind; the reason is reported as "prog: PATH:
+   reason".  If the file did not end in a newline (an earlier writer died
+   mid-line), a newline is written first so the torn line stays a
+   separate, visibly bad line.  */
 bool ehl_append_records (const char *path, json_t *const *recs, size_t n);
 
 /* Create PATH's replacement: a temporary file in the same folder, mode
