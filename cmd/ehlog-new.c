@@ -365,6 +365,11 @@ record_edited (struct conv *cv, const char *path, const char *template,
       struct ehl_make_env env = { .append = ehl_maker_env (cv->mk)->append };
       ehl_log_build (&after, cv->mk, &env);
       keep = !ehl_maker_finish (cv->mk);
+      /* On standard output the record may not have gone out yet, and a
+         write error is only reported at the end: the form must not go
+         before the record has.  */
+      if (!keep && !env.append)
+        keep = !ehl_flush_stdout ();
       status = keep ? EHL_EXIT_TROUBLE : EHL_EXIT_OK;
     }
   ehl_log_free (&before);

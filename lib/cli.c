@@ -247,6 +247,18 @@ ehl_fwrite (const void *buf, size_t len, FILE *out)
   return false;
 }
 
+bool
+ehl_flush_stdout (void)
+{
+  if (fflush (stdout) != 0)
+    {
+      if (!write_errno)
+        write_errno = errno;
+      return false;
+    }
+  return !ferror (stdout);
+}
+
 int
 ehl_finish (int status)
 {

@@ -83,6 +83,10 @@ int ehl_finish (int status);
    EPIPE; long-running loops may stop early.  */
 bool ehl_stdout_failed (void);
 
+/* Flush standard output now: false if it has failed (the reason is kept
+   for ehl_finish to report).  */
+bool ehl_flush_stdout (void);
+
 /* Parse a non-negative decimal number option value; false if not one.  */
 bool ehl_parse_count (const char *s, long *out);
 
