@@ -282,9 +282,7 @@ write_report (const struct options *o, ehl_audit *a, const ehl_expect_set *set,
     }
   if (!ok)
     {
-      ehl_warn_at (o->output, 0, "%s", ferror (out) ? "write error, file not "
-                   "replaced" : "memory exhausted, file not replaced");
-      ehl_abandon_file (&tmp);
+      ehl_fail_file (&tmp, ferror (out));
       return false;
     }
   return ehl_commit_file (&tmp);

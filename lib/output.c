@@ -139,12 +139,33 @@ ehl_append_records (const char *path, json_t *const *recs, size_t n)
   return ok;
 }
 
-/* Open PATH, an existing device or named pipe, to write to as it is.  */
+/* Open T->path, which exists and is not a regular file, to write to as
+   it is, as a shell's redirection would: through a symbolic link (a
+   dangling one makes its file, mode 0600), into a device or a named
+   pipe.  */
 static bool
 open_directly (struct ehl_tmpfile *t)
 {
-  /* No O_CREAT: if it went away since, nothing is made in its place.  */
-  int fd = open (t->path, O_WRONLY | O_CLOEXEC);
+  struct stat want, out;
+  int fd;
+  if (stat (t->path, &want) == 0 && fstat (STDOUT_FILENO, &out) == 0
+      && want.st_dev == out.st_dev && want.st_ino == out.st_ino)
+    /* Standard output itself (/dev/stdout): written as the shell opened
+       it, appending if it appends.  */
+    fd = fcntl (STDOUT_FILENO, F_DUPFD_CLOEXEC, 0);
+  else
+    {
+      fd = open (t->path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+      /* Only a regular file is emptied (O_TRUNC would act on others).  */
+      if (fd >= 0 && fstat (fd, &out) == 0 && S_ISREG (out.st_mode)
+          && ftruncate (fd, 0) != 0)
+        {
+          int err = errno;
+          close (fd);
+          errno = err;
+          fd = -1;
+        }
+    }
   if (fd < 0 || !(t->out = fdopen (fd, "w")))
     {
       ehl_warn_at (t->path, 0, "cannot open: %s", strerror (errno));
@@ -156,25 +177,25 @@ open_directly (struct ehl_tmpfile *t)
   return true;
 }
 
-/* A temporary file beside T->dest: same file system, so the final
+/* A temporary file beside T->path: same file system, so the final
    rename is atomic.  */
 static bool
 open_beside (struct ehl_tmpfile *t)
 {
-  const char *dest = t->dest;
-  if (!(t->tmp = malloc (strlen (dest) + sizeof ".XXXXXX" + 1)))
+  const char *path = t->path;
+  if (!(t->tmp = malloc (strlen (path) + sizeof ".XXXXXX" + 1)))
     {
-      ehl_warn_at (t->path, 0, "%s", strerror (ENOMEM));
+      ehl_warn_at (path, 0, "%s", strerror (ENOMEM));
       ehl_abandon_file (t);
       return false;
     }
-  const char *slash = strrchr (dest, '/');
-  size_t dirlen = slash ? (size_t) (slash - dest + 1) : 0;
-  sprintf (t->tmp, "%.*s.%s.XXXXXX", (int) dirlen, dest, dest + dirlen);
+  const char *slash = strrchr (path, '/');
+  size_t dirlen = slash ? (size_t) (slash - path + 1) : 0;
+  sprintf (t->tmp, "%.*s.%s.XXXXXX", (int) dirlen, path, path + dirlen);
   int fd = mkstemp (t->tmp);    /* mkstemp creates with mode 0600 */
   if (fd < 0 || !(t->out = fdopen (fd, "w")))
     {
-      ehl_warn_at (t->path, 0, "cannot create: %s", strerror (errno));
+      ehl_warn_at (path, 0, "cannot create: %s", strerror (errno));
       if (fd >= 0)
         {
           close (fd);
@@ -198,24 +219,15 @@ ehl_create_file (struct ehl_tmpfile *t, const char *path)
       return false;
     }
   struct stat st;
-  bool exists = stat (path, &st) == 0;
-  if (exists && S_ISDIR (st.st_mode))
+  if (lstat (path, &st) != 0 || S_ISREG (st.st_mode))
+    return open_beside (t);
+  if (S_ISDIR (st.st_mode))
     {
       ehl_warn_at (path, 0, "cannot create: %s", strerror (EISDIR));
       ehl_abandon_file (t);
       return false;
     }
-  if (exists && !S_ISREG (st.st_mode))
-    return open_directly (t);
-  /* Through any symbolic links: the link stays, its file is replaced.  */
-  t->dest = exists ? realpath (path, NULL) : strdup (path);
-  if (!t->dest)
-    {
-      ehl_warn_at (path, 0, "cannot create: %s", strerror (errno));
-      ehl_abandon_file (t);
-      return false;
-    }
-  return open_beside (t);
+  return open_directly (t);
 }
 
 bool
@@ -232,7 +244,7 @@ ehl_commit_file (struct ehl_tmpfile *t)
       err = errno;
     }
   t->out = NULL;
-  if (ok && t->tmp && rename (t->tmp, t->dest) != 0)
+  if (ok && t->tmp && rename (t->tmp, t->path) != 0)
     {
       ok = false;
       err = errno;
@@ -250,6 +262,22 @@ ehl_commit_file (struct ehl_tmpfile *t)
 }
 
 void
+ehl_fail_file (struct ehl_tmpfile *t, bool write_error)
+{
+  /* Writing what is left again fails again, for the same reason.  */
+  int err = write_error && fflush (t->out) != 0 ? errno : 0;
+  const char *what = write_error ? (t->tmp ? "write error, file not replaced"
+                                   : "write error")
+                     : t->tmp ? "memory exhausted, file not replaced"
+                     : "memory exhausted";
+  if (err)
+    ehl_warn_at (t->path, 0, "%s: %s", what, strerror (err));
+  else
+    ehl_warn_at (t->path, 0, "%s", what);
+  ehl_abandon_file (t);
+}
+
+void
 ehl_abandon_file (struct ehl_tmpfile *t)
 {
   if (t->out)
@@ -258,6 +286,5 @@ ehl_abandon_file (struct ehl_tmpfile *t)
     unlink (t->tmp);
   free (t->tmp);
   free (t->path);
-  free (t->dest);
   memset (t, 0, sizeof *t);
 }

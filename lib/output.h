@@ -27,19 +27,20 @@ bool ehl_append_records (const char *path, json_t *const *recs, size_t n);
 
 /* Create PATH's replacement: a temporary file in the same folder, mode
    0600.  Write to *OUT, then ehl_commit_file renames it over PATH (or
-   ehl_abandon_file removes it).  A symbolic link stays: the file it
-   points to is replaced.  A PATH that is neither a regular file nor a
-   folder (a device, a named pipe) is written directly.  */
+   ehl_abandon_file removes it).  A PATH that exists and is neither a
+   regular file nor a folder (a symbolic link, a device, a named pipe) is
+   opened and written as it is instead, as a shell's redirection would.  */
 struct ehl_tmpfile
 {
-  char *path;                   /* as given, for messages */
-  char *dest;                   /* the file to replace */
-  char *tmp;                    /* the temporary name (NULL: written
-                                   directly) */
+  char *path;
+  char *tmp;                    /* the temporary name (NULL: PATH is
+                                   written directly) */
   FILE *out;
 };
 bool ehl_create_file (struct ehl_tmpfile *t, const char *path);
 bool ehl_commit_file (struct ehl_tmpfile *t);
+/* Give up after a write error (else memory ran out), saying so.  */
+void ehl_fail_file (struct ehl_tmpfile *t, bool write_error);
 void ehl_abandon_file (struct ehl_tmpfile *t);
 
 #endif
