@@ -32,17 +32,24 @@ note_pipe_closed (int sig)
 
 /* A standard stream the caller closed keeps its descriptor taken, or the
    next file opened (a temporary file, say) would become standard input or
-   output by accident and be read or written as such.  It is taken by
-   /dev/null opened the wrong way round, so that reading standard input
-   or writing standard output still fails with EBADF, as when closed.  */
+   output by accident and be read or written as such.  It is taken by a
+   descriptor that only names the root folder: reading or writing it
+   still fails with EBADF, as when closed, and opening it again by name
+   (/dev/stdin, /dev/stdout) gives a folder, which cannot be read as
+   records or written to.  */
 static void
 hold_closed_std_fds (void)
 {
+#ifdef O_PATH
+  int how = O_PATH | O_DIRECTORY;
+#else
+  int how = O_RDONLY | O_DIRECTORY;
+#endif
   for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++)
     if (fcntl (fd, F_GETFD) == -1 && errno == EBADF)
       {
         /* The lowest free descriptor: FD, the ones below it are open.  */
-        int got = open ("/dev/null", fd == STDIN_FILENO ? O_WRONLY : O_RDONLY);
+        int got = open ("/", how);
         if (got >= 0 && got != fd)
           close (got);
       }
