@@ -435,7 +435,8 @@ cmp_items (const void *a, const void *b)
     return x->day < y->day ? -1 : 1;
   /* Records of one day in an order of their own, not the files': which
      of two records of a member wins must not depend on where they sit.
-     The id is the content's hash; records without one keep file order.  */
+     The id is the content's hash (record_id computes it for a record
+     without one); the same record twice keeps file order.  */
   if (x->id != y->id)
     return x->id < y->id ? -1 : 1;
   if (x->file_no != y->file_no)
@@ -450,10 +451,10 @@ cmp_cases (const void *a, const void *b)
                  (*(struct ehl_case *const *) b)->id);
 }
 
-/* Put K's items in date order (ties: by file, then line).  A case has
-   few items, most of them in order already after a prune (those it
-   kept): sorting by insertion moves just the new ones, in about half of
-   qsort's time (1M records).  */
+/* Put K's items in date order (cmp_items: ties by id, then file and
+   line).  A case has few items, most of them in order already after a
+   prune (those it kept): sorting by insertion moves just the new ones,
+   in about half of qsort's time (1M records).  */
 static void
 sort_by_date (struct ehl_case *k)
 {
