@@ -233,10 +233,10 @@ ehl_create_file (struct ehl_tmpfile *t, const char *path)
 bool
 ehl_commit_file (struct ehl_tmpfile *t)
 {
-  /* A device or pipe written directly is not synced: /dev/null cannot
-     be.  */
+  /* What is written directly may be a pipe or a device, which cannot be
+     synced (EINVAL); a file through a link is.  */
   bool ok = fflush (t->out) == 0 && !ferror (t->out)
-            && (!t->tmp || fsync (fileno (t->out)) == 0);
+            && (fsync (fileno (t->out)) == 0 || (!t->tmp && errno == EINVAL));
   int err = errno;
   if (fclose (t->out) != 0 && ok)
     {
