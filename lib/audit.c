@@ -4,7 +4,6 @@
 
 #include "audit.h"
 
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -172,42 +171,49 @@ member_bits (const ehl_expect_set *set, json_t *rec)
   return bits;
 }
 
+/* A record cited as evidence: its date, file and line.  */
+struct cite
+{
+  ehl_day day;
+  uint16_t file_no;
+  uint32_t line;                /* 0: none */
+};
+
 /* ---- where a merged member's fields came from ----
 
    A member merged from several records is cited by the record that
    brought them in (the item's own, which dates and names the member) and
    by the record each tested field was taken from.  When a later record
    gives a member a field, the case's places (its user block) note which:
-   a row per such member, its item index and, for each net key, the day,
-   line and file number of the record that gave it (line 0: the first
-   record, or none).  Rows are of 32-bit words to keep them small: every
-   case with a member known from two records has some.  */
+   a row per such member, its item index and, for each net key, the cite
+   of the record that gave it (line 0: the first record, or none).  */
+
+struct places_row
+{
+  uint32_t item;                /* a case's items are counted in lines */
+  struct cite field[];          /* by net key */
+};
 
 struct member_places
 {
   uint32_t n, cap;              /* rows */
-  uint32_t rows[];              /* row_words each */
+  uint32_t rows[];              /* row_size bytes each, aligned as
+                                   struct places_row is */
 };
-
-enum { PLACE_DAY, PLACE_LINE, PLACE_FILE, PLACE_WORDS };
-
-/* A day kept in a row's word (days before 1970 are negative).  */
-static uint32_t
-day_word (ehl_day day)
-{
-  return (uint32_t) day;
-}
-
-static ehl_day
-word_day (uint32_t w)
-{
-  return w <= INT_MAX ? (ehl_day) w : -(ehl_day) (UINT32_MAX - w) - 1;
-}
+_Static_assert (_Alignof (struct places_row) <= _Alignof (uint32_t)
+                && sizeof (struct places_row) % _Alignof (struct cite) == 0,
+                "rows can follow each other in member_places");
 
 static size_t
-row_words (const ehl_expect_set *set)
+row_size (const ehl_expect_set *set)
 {
-  return 1 + PLACE_WORDS * set->n_net_keys;
+  return sizeof (struct places_row) + set->n_net_keys * sizeof (struct cite);
+}
+
+static struct places_row *
+row_at (const struct member_places *mp, size_t size, size_t i)
+{
+  return (struct places_row *) ((char *) mp->rows + i * size);
 }
 
 /* The date and the name are always the first record's.  */
@@ -219,42 +225,40 @@ key_from_first (const ehl_expect_set *set, size_t key)
 }
 
 /* The row of case K's member at index ITEM, or NULL.  */
-static uint32_t *
+static struct places_row *
 places_row (const ehl_expect_set *set, const struct ehl_case *k, size_t item)
 {
-  struct member_places *mp = k->user;
-  size_t w = row_words (set);
+  const struct member_places *mp = k->user;
+  size_t size = row_size (set);
   for (size_t i = 0; mp && i < mp->n; i++)
-    if (mp->rows[i * w] == item)
-      return &mp->rows[i * w];
+    if (row_at (mp, size, i)->item == item)
+      return row_at (mp, size, i);
   return NULL;
 }
 
 /* A new row for case K's member at index ITEM, or NULL if memory ran
    out.  */
-static uint32_t *
+static struct places_row *
 new_places_row (const ehl_expect_set *set, struct ehl_case *k, size_t item)
 {
   struct member_places *mp = k->user;
-  size_t w = row_words (set), n = mp ? mp->n : 0;
+  size_t size = row_size (set), n = mp ? mp->n : 0;
   if (!mp || mp->n == mp->cap)
     {
       /* Most cases have a few such members: grow from one.  */
       size_t cap = mp ? 2 * (size_t) mp->cap : 1;
-      if (cap > UINT32_MAX
-          || cap > (SIZE_MAX - sizeof *mp) / sizeof *mp->rows / w)
+      if (cap > UINT32_MAX || cap > (SIZE_MAX - sizeof *mp) / size)
         return NULL;
-      struct member_places *grown
-        = realloc (mp, sizeof *mp + cap * w * sizeof *mp->rows);
+      struct member_places *grown = realloc (mp, sizeof *mp + cap * size);
       if (!grown)
         return NULL;
       grown->n = (uint32_t) n;
       grown->cap = (uint32_t) cap;
       k->user = mp = grown;
     }
-  uint32_t *row = &mp->rows[mp->n++ * w];
-  memset (row, 0, w * sizeof *row);
-  row[0] = (uint32_t) item;     /* a case's items are counted in lines */
+  struct places_row *row = row_at (mp, size, mp->n++);
+  memset (row, 0, size);
+  row->item = (uint32_t) item;
   return row;
 }
 
@@ -273,7 +277,7 @@ note_places (const ehl_expect_set *set, struct ehl_case *k,
              const struct ehl_item *merged, const struct ehl_item *later)
 {
   size_t item = (size_t) (merged - k->items);
-  uint32_t *row = NULL;
+  struct places_row *row = NULL;
   for (size_t key = 0; key < set->n_net_keys; key++)
     {
       if (key_from_first (set, key) || !member_has_key (set, later, key))
@@ -281,10 +285,8 @@ note_places (const ehl_expect_set *set, struct ehl_case *k,
       if (!row && !(row = places_row (set, k, item))
           && !(row = new_places_row (set, k, item)))
         return false;
-      uint32_t *at = row + 1 + PLACE_WORDS * key;
-      at[PLACE_DAY] = day_word (later->day);
-      at[PLACE_LINE] = later->line;
-      at[PLACE_FILE] = later->file_no;
+      row->field[key] = (struct cite) { later->day, later->file_no,
+                                        later->line };
     }
   return true;
 }
@@ -893,19 +895,6 @@ ehl_verdict_name (enum ehl_verdict v)
 
 /* ---- evaluating one case ---- */
 
-/* A record cited as evidence: its date and place (place_of).  */
-struct cite
-{
-  ehl_day day;
-  uint64_t place;
-};
-
-/* A record's file number and line, in one number that orders them.  */
-static uint64_t
-place_of (uint16_t file_no, uint32_t line)
-{
-  return (uint64_t) file_no << 32 | line;
-}
 
 /* What a check found: true or false, and (with reasons) why, with the
    records that decided it.  */
@@ -983,12 +972,9 @@ late_network_index (const ehl_expect_set *set, int sel)
 static void
 cite_field (const struct ctx *c, struct result *r, long item, size_t key)
 {
-  const uint32_t *row = places_row (c->a->set, c->k, (size_t) item);
-  const uint32_t *at = row ? row + 1 + PLACE_WORDS * key : NULL;
-  if (at && at[PLACE_LINE])
-    add_cite (r, (struct cite) { word_day (at[PLACE_DAY]),
-                                 place_of ((uint16_t) at[PLACE_FILE],
-                                           at[PLACE_LINE]) });
+  const struct places_row *row = places_row (c->a->set, c->k, (size_t) item);
+  if (row && row->field[key].line)
+    add_cite (r, row->field[key]);
 }
 
 /* Cite ITEM (if not -1) as deciding SEL: its record, and for a merged
@@ -999,7 +985,7 @@ evidence (const struct ctx *c, struct result *r, long item, int sel)
   if (item < 0)
     return;
   const struct ehl_item *it = &c->k->items[item];
-  add_cite (r, (struct cite) { it->day, place_of (it->file_no, it->line) });
+  add_cite (r, (struct cite) { it->day, it->file_no, it->line });
   const ehl_expect_set *set = c->a->set;
   long p = it->type == EHL_T_NETWORK && c->k->user
            ? late_network_index (set, sel) : -1;
@@ -1495,7 +1481,9 @@ cmp_cite (const void *x, const void *y)
   const struct cite *a = x, *b = y;
   if (a->day != b->day)
     return a->day < b->day ? -1 : 1;
-  return (a->place > b->place) - (a->place < b->place);
+  if (a->file_no != b->file_no)
+    return a->file_no < b->file_no ? -1 : 1;
+  return (a->line > b->line) - (a->line < b->line);
 }
 
 /* Turn R's cites into file:line evidence, by date, once each.  */
@@ -1512,10 +1500,9 @@ finding_evidence (const ehl_audit *a, struct result *r,
     {
       if (i && cmp_cite (&r->ev[i], &r->ev[i - 1]) == 0)
         continue;
-      struct ehl_item at = { .file_no = (uint16_t) (r->ev[i].place >> 32),
-                             .line = (uint32_t) r->ev[i].place };
-      f->evidence[f->n_evidence].file = ehl_item_file (a->cases, &at);
-      f->evidence[f->n_evidence++].line = at.line;
+      f->evidence[f->n_evidence].file = ehl_cases_file (a->cases,
+                                                         r->ev[i].file_no);
+      f->evidence[f->n_evidence++].line = r->ev[i].line;
     }
   return true;
 }

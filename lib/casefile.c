@@ -744,10 +744,16 @@ ehl_cases_at (const ehl_cases *c, size_t i)
 }
 
 const char *
-ehl_item_file (const ehl_cases *c, const struct ehl_item *item)
+ehl_cases_file (const ehl_cases *c, unsigned file_no)
 {
   if (c->nfiles == 0)
     return ehl_operand_name (ehl_stdin_operands[0]);
-  return item->file_no < c->nfiles ? ehl_operand_name (c->files[item->file_no])
-                                   : "?";
+  return file_no < (unsigned) c->nfiles ? ehl_operand_name (c->files[file_no])
+                                        : "?";
+}
+
+const char *
+ehl_item_file (const ehl_cases *c, const struct ehl_item *item)
+{
+  return ehl_cases_file (c, item->file_no);
 }

@@ -154,7 +154,9 @@ bool ehl_cases_resolve_with (ehl_cases *c, const struct ehl_member_ops *ops,
 size_t ehl_cases_count (const ehl_cases *c);
 struct ehl_case *ehl_cases_at (const ehl_cases *c, size_t i);
 
-/* The file name of ITEM.  */
+/* The name of operand FILE_NO, as messages and evidence show it; the
+   file name of ITEM.  */
+const char *ehl_cases_file (const ehl_cases *c, unsigned file_no);
 const char *ehl_item_file (const ehl_cases *c, const struct ehl_item *item);
 
 /* Record id text <-> number.  */
