@@ -957,16 +957,6 @@ add_cite (struct result *r, struct cite cite)
   r->ev[r->n_ev++] = cite;
 }
 
-/* SEL's place among the late network selectors, or -1.  */
-static long
-late_network_index (const ehl_expect_set *set, int sel)
-{
-  for (size_t p = 0; p < set->n_late[EHL_T_NETWORK]; p++)
-    if (set->late[EHL_T_NETWORK][p] == sel)
-      return (long) p;
-  return -1;
-}
-
 /* Cite the record that gave merged member ITEM field NET_KEYS[KEY], if
    that is not ITEM's own.  */
 static void
@@ -987,8 +977,8 @@ evidence (const struct ctx *c, struct result *r, long item, int sel)
   const struct ehl_item *it = &c->k->items[item];
   add_cite (r, (struct cite) { it->day, it->file_no, it->line });
   const ehl_expect_set *set = c->a->set;
-  long p = it->type == EHL_T_NETWORK && c->k->user
-           ? late_network_index (set, sel) : -1;
+  long p = it->type == EHL_T_NETWORK && c->k->user ? set->sels[sel].net_no
+           : -1;
   for (size_t j = p < 0 ? 0 : set->net_first[p];
        p >= 0 && j < set->net_first[p + 1]; j++)
     cite_field (c, r, item, (size_t) set->net_tests[j].key);
@@ -1266,20 +1256,12 @@ hunt (json_t *v, void *ctx)
 }
 
 /* Cite the record that gave merged member ITEM (if not -1) the field
-   F an "each" reads (a net key, expect.c).  */
+   an "each" reads, net key KEY (if not -1: expect.c).  */
 static void
-evidence_field (const struct ctx *c, struct result *r, long item,
-                const struct ehl_path *f)
+evidence_field (const struct ctx *c, struct result *r, long item, int key)
 {
-  if (item < 0 || c->k->items[item].type != EHL_T_NETWORK || !c->k->user)
-    return;
-  const ehl_expect_set *set = c->a->set;
-  for (size_t k = 0; k < set->n_net_keys; k++)
-    if (strcmp (set->net_keys[k], f->seg[0]) == 0)
-      {
-        cite_field (c, r, item, k);
-        return;
-      }
+  if (item >= 0 && key >= 0 && c->k->items[item].type == EHL_T_NETWORK)
+    cite_field (c, r, item, (size_t) key);
 }
 
 /* The first B item whose FB holds V, or -1.  */
@@ -1338,7 +1320,7 @@ eval_each (const struct ctx *c, const struct ehl_check *ck, struct result *r)
         missing[n_missing++] = json_is_string (vs.v[i].v)
                                ? json_string_value (vs.v[i].v) : "(a number)";
         evidence (c, r, vs.v[i].item, ck->a);
-        evidence_field (c, r, vs.v[i].item, &ck->fa);
+        evidence_field (c, r, vs.v[i].item, ck->fa_key);
       }
   r->ok = n_missing == 0;
   if (!missing || vs.failed)
@@ -1350,7 +1332,7 @@ eval_each (const struct ctx *c, const struct ehl_check *ck, struct result *r)
           {
             long b = find_in (c, ck, vs.v[i].v);
             evidence (c, r, b, ck->b);
-            evidence_field (c, r, b, &ck->fb);
+            evidence_field (c, r, b, ck->fb_key);
           }
       each_reason (c, ck, &vs, missing, n_missing, r);
     }

@@ -54,6 +54,7 @@ struct ehl_selector
   char *noun;                   /* "meeting", "document or supervision" */
   char *plural;                 /* "meetings", ... */
   char *tests_text;             /* "with kind taf, without not_required" */
+  long net_no;                  /* its place in late[EHL_T_NETWORK], or -1 */
 };
 
 enum ehl_check_kind
@@ -68,6 +69,8 @@ struct ehl_check
   int a, b;                     /* selector numbers (-1: none) */
   long n;                       /* count's min, within's days */
   struct ehl_path fa, fb;       /* each's fields */
+  int fa_key, fb_key;           /* each's fields of network members that
+                                   are net keys (expect-set), or -1 */
   struct ehl_check **kids;      /* all, any: several; not: one */
   size_t n_kids;
 };

@@ -1095,20 +1095,6 @@ keep_path (ehl_expect_set *set, uint32_t types, const struct ehl_path *p)
   return ok;
 }
 
-/* Does an "each" of C read a network field other than the name?  */
-static bool
-each_reads_members (const ehl_expect_set *set, const struct ehl_check *c)
-{
-  uint32_t network = 1u << EHL_T_NETWORK;
-  for (size_t i = 0; i < c->n_kids; i++)
-    if (each_reads_members (set, c->kids[i]))
-      return true;
-  return c->kind == EHL_C_EACH
-         && (((set->sels[c->a].types & network) && strcmp (c->fa.text, "name"))
-             || ((set->sels[c->b].types & network)
-                 && strcmp (c->fb.text, "name")));
-}
-
 static bool
 plan_each (ehl_expect_set *set, const struct ehl_check *c)
 {
@@ -1136,26 +1122,35 @@ net_key (ehl_expect_set *set, const char *key)
   return (int) set->n_net_keys++;
 }
 
-/* A field other than the name that an "each" reads of network members
-   (such a set is never compact) is a net key too, so that a merged
-   member can say which record gave it (audit.c).  */
-static bool
-each_net_key (ehl_expect_set *set, int sel, const struct ehl_path *f)
+/* One side of an "each" (selector SEL, field F): the net key of F if it
+   is a network member's field other than the name, else -1 (-2: memory
+   ran out).  Such a field makes the set general, not compact, and as a
+   net key it lets a merged member say which record gave it (audit.c).  */
+static int
+each_side_key (ehl_expect_set *set, int sel, const struct ehl_path *f)
 {
   uint32_t network = 1u << EHL_T_NETWORK;
-  return !(set->sels[sel].types & network) || strcmp (f->seg[0], "name") == 0
-         || net_key (set, f->seg[0]) >= 0;
+  if (!(set->sels[sel].types & network) || strcmp (f->text, "name") == 0)
+    return -1;
+  int key = net_key (set, f->seg[0]);
+  return key >= 0 ? key : -2;
 }
 
+/* Give every "each" in C the net keys of its fields.  True if one reads
+   a network member's field other than the name; *OK false if memory ran
+   out.  */
 static bool
-net_keys_of_each (ehl_expect_set *set, const struct ehl_check *c)
+plan_each_members (ehl_expect_set *set, struct ehl_check *c, bool *ok)
 {
-  bool ok = true;
+  bool reads = false;
   for (size_t i = 0; i < c->n_kids; i++)
-    ok &= net_keys_of_each (set, c->kids[i]);
-  if (c->kind == EHL_C_EACH)
-    ok &= each_net_key (set, c->a, &c->fa) && each_net_key (set, c->b, &c->fb);
-  return ok;
+    reads |= plan_each_members (set, c->kids[i], ok);
+  if (c->kind != EHL_C_EACH)
+    return reads;
+  c->fa_key = each_side_key (set, c->a, &c->fa);
+  c->fb_key = each_side_key (set, c->b, &c->fb);
+  *ok &= c->fa_key != -2 && c->fb_key != -2;
+  return reads || c->fa_key != -1 || c->fb_key != -1;
 }
 
 /* Lay out the compact form of network members, if it fits.  */
@@ -1166,9 +1161,12 @@ plan_members (ehl_expect_set *set)
   set->net_first = calloc (n + 1, sizeof *set->net_first);
   json_t *nothing = json_object ();
   bool ok = set->net_first && nothing;
+  for (size_t s = 0; s < set->n_sels; s++)
+    set->sels[s].net_no = -1;
   for (size_t i = 0; ok && i < n; i++)
     {
-      const struct ehl_selector *sel = &set->sels[set->late[EHL_T_NETWORK][i]];
+      struct ehl_selector *sel = &set->sels[set->late[EHL_T_NETWORK][i]];
+      sel->net_no = (long) i;
       struct ehl_net_test *grown
         = realloc (set->net_tests,
                    (set->n_net_tests + sel->n_tests + 1) * sizeof *grown);
@@ -1187,13 +1185,12 @@ plan_members (ehl_expect_set *set)
     }
   json_decref (nothing);
   bool reads = false;
-  for (size_t e = 0; e < set->n_exps; e++)
+  for (size_t e = 0; ok && e < set->n_exps; e++)
     {
       const struct ehl_expectation *x = &set->exps[e];
-      reads |= (x->when && each_reads_members (set, x->when))
-               || each_reads_members (set, x->check);
-      ok = ok && (!x->when || net_keys_of_each (set, x->when))
-           && net_keys_of_each (set, x->check);
+      if (x->when)
+        reads |= plan_each_members (set, x->when, &ok);
+      reads |= plan_each_members (set, x->check, &ok);
     }
   set->net_compact = ok && !reads
                      && set->n_net_keys + set->n_net_tests <= EHL_EARLY_BITS;
