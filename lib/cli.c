@@ -241,16 +241,22 @@ ehl_stdout_failed (void)
   return pipe_closed || ferror (stdout);
 }
 
-/* Why the first ehl_fwrite to fail failed (0: none did).  */
+/* Why the first write to fail failed (0: none did).  */
 static int write_errno;
+
+static void
+note_write_error (void)
+{
+  if (!write_errno)
+    write_errno = errno;
+}
 
 bool
 ehl_fwrite (const void *buf, size_t len, FILE *out)
 {
   if (len == 0 || fwrite (buf, 1, len, out) == len)
     return true;
-  if (!write_errno)
-    write_errno = errno;
+  note_write_error ();
   return false;
 }
 
@@ -259,8 +265,7 @@ ehl_flush_stdout (void)
 {
   if (fflush (stdout) != 0)
     {
-      if (!write_errno)
-        write_errno = errno;
+      note_write_error ();
       return false;
     }
   return !ferror (stdout);

@@ -230,6 +230,19 @@ ehl_create_file (struct ehl_tmpfile *t, const char *path)
   return open_directly (t);
 }
 
+/* "PATH: WHAT, file not replaced: REASON" ("file not replaced" only
+   when one was to be, no reason when ERR is 0), and give T up.  */
+static void
+give_up (struct ehl_tmpfile *t, const char *what, int err)
+{
+  const char *not_replaced = t->tmp ? ", file not replaced" : "";
+  if (err)
+    ehl_warn_at (t->path, 0, "%s%s: %s", what, not_replaced, strerror (err));
+  else
+    ehl_warn_at (t->path, 0, "%s%s", what, not_replaced);
+  ehl_abandon_file (t);
+}
+
 bool
 ehl_commit_file (struct ehl_tmpfile *t)
 {
@@ -249,16 +262,15 @@ ehl_commit_file (struct ehl_tmpfile *t)
       ok = false;
       err = errno;
     }
-  if (ok)
+  if (!ok)
     {
-      free (t->tmp);            /* renamed: nothing left to remove */
-      t->tmp = NULL;
+      give_up (t, "write error", err);
+      return false;
     }
-  else
-    ehl_warn_at (t->path, 0, t->tmp ? "write error, file not replaced: %s"
-                 : "write error: %s", strerror (err));
+  free (t->tmp);                /* renamed: nothing left to remove */
+  t->tmp = NULL;
   ehl_abandon_file (t);
-  return ok;
+  return true;
 }
 
 void
@@ -266,15 +278,7 @@ ehl_fail_file (struct ehl_tmpfile *t, bool write_error)
 {
   /* Writing what is left again fails again, for the same reason.  */
   int err = write_error && fflush (t->out) != 0 ? errno : 0;
-  const char *what = write_error ? (t->tmp ? "write error, file not replaced"
-                                   : "write error")
-                     : t->tmp ? "memory exhausted, file not replaced"
-                     : "memory exhausted";
-  if (err)
-    ehl_warn_at (t->path, 0, "%s: %s", what, strerror (err));
-  else
-    ehl_warn_at (t->path, 0, "%s", what);
-  ehl_abandon_file (t);
+  give_up (t, write_error ? "write error" : "memory exhausted", err);
 }
 
 void
