@@ -35,8 +35,8 @@
      return ehl_finish (status);
 
    Problems are printed as "prog: SOURCE: message", SOURCE being
-   "--option" or "FILE:LINE: key"; a message never quotes a value (the
-   path of a file that cannot be read aside).
+   "--option" or "FILE:LINE: key"; a message never quotes a value, not
+   even the path of a file that cannot be read (it can name a child).
    Strings handed to the maker (sources, option arguments) are borrowed:
    they must live until ehl_maker_finish.  */
 #ifndef EHLOG_MAKE_H
