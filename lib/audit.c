@@ -694,18 +694,17 @@ prune_case (struct ehl_case *k, struct ehl_item *items, size_t *np,
     }
   if (failed || !keep_members (a, items, n, p->keep))
     return false;
+  for (size_t i = 0; i < n; i++)
+    for (size_t t = 0; !p->keep[i] && t < p->n_tallies; t++)
+      if (row_matches (p->bits + i * words, p->tallied[t])
+          && !ehl_case_tally (k, &items[i], t))
+        return false;
   size_t out = 0;
   for (size_t i = 0; i < n; i++)
-    {
-      if (p->keep[i])
-        {
-          items[out++] = items[i];
-          continue;
-        }
-      for (size_t t = 0; t < p->n_tallies; t++)
-        k->tally[t] += row_matches (p->bits + i * words, p->tallied[t]);
+    if (p->keep[i])
+      items[out++] = items[i];
+    else
       json_decref (items[i].json);
-    }
   *np = out;
   return true;
 }

@@ -14,7 +14,9 @@
    N for "count", the first to hold each value for "each", a network
    member's earliest record and the latest with each field), and a
    count keeps a tally of what it let go.  Memory then grows with the
-   cases and what they hold, not with the records.  */
+   cases and what they hold, not with the records, but for that tally:
+   it holds a word for each record it counted, so that a record read
+   twice counts once.  */
 #ifndef EHLOG_AUDIT_H
 #define EHLOG_AUDIT_H
 

@@ -19,6 +19,14 @@
 # define PREFETCH(p, write) ((void) (p))
 #endif
 
+/* The records a pruner let go and counted in one counter: their keys
+   (item_key), as they came; resolve counts each once.  */
+struct ehl_keys
+{
+  uint64_t *v;
+  size_t n, cap;
+};
+
 /* The index from case identifier to case: open addressing on the
    identifier's hash, kept in the slot so that a probe reads the case (whose
    identifier is stored inside it, and which the caller needs next anyway)
@@ -77,6 +85,15 @@ release_items (struct ehl_item *items, size_t n)
     json_decref (items[i].json);
 }
 
+static void
+free_let_go (struct ehl_case *k, size_t n_tally)
+{
+  for (size_t t = 0; k->let_go && t < n_tally; t++)
+    free (k->let_go[t].v);
+  free (k->let_go);
+  k->let_go = NULL;
+}
+
 void
 ehl_cases_free (ehl_cases *c)
 {
@@ -91,6 +108,7 @@ ehl_cases_free (ehl_cases *c)
       if (c->placed)
         release_items (k->items, k->n_items);
       free (k->removed);
+      free_let_go (k, c->n_tally);
       free (k->tally);
       free (k->user);
       free (k);
@@ -280,6 +298,28 @@ note_removed (ehl_cases *c, struct ehl_case *k, size_t hash,
   return true;
 }
 
+/* One word for a record's day and id, for counting each record once:
+   two records with the same key are the same record, read twice.  (The
+   id is a hash of the content, and the content holds the date; the day
+   is mixed in all the same, so that counting once agrees with sorting,
+   which puts the same record's copies next to each other only when
+   their days agree.)  */
+static uint64_t
+item_key (const struct ehl_item *it)
+{
+  return it->id ^ (uint64_t) (uint32_t) it->day * UINT64_C (0x9e3779b97f4a7c15);
+}
+
+bool
+ehl_case_tally (struct ehl_case *k, const struct ehl_item *item, size_t t)
+{
+  struct ehl_keys *keys = &k->let_go[t];
+  if (!ehl_grow (&keys->v, &keys->cap, keys->n, sizeof *keys->v))
+    return false;
+  keys->v[keys->n++] = item_key (item);
+  return true;
+}
+
 static uint64_t
 record_id (json_t *json)
 {
@@ -332,9 +372,42 @@ ehl_cases_add (ehl_cases *c, const struct ehl_record *rec,
   return true;
 }
 
+/* Move the *N_FROM words of FROM onto the end of *TO (*N_TO of them,
+   room for *CAP_TO).  False if memory ran out.  */
+static bool
+move_words (uint64_t **to, size_t *n_to, size_t *cap_to,
+            const uint64_t *from, size_t *n_from)
+{
+  if (*n_from == 0)
+    return true;
+  if (!ehl_reserve (to, cap_to, *n_to + *n_from, sizeof **to))
+    return false;
+  memcpy (*to + *n_to, from, *n_from * sizeof *from);
+  *n_to += *n_from;
+  *n_from = 0;
+  return true;
+}
+
+/* Add FROM's records counted as let go to TO's.  */
+static bool
+take_let_go (struct ehl_case *to, struct ehl_case *from, size_t n_tally)
+{
+  if (!from->let_go)
+    return true;
+  if (!to->let_go && !(to->let_go = calloc (n_tally, sizeof *to->let_go)))
+    return false;
+  for (size_t t = 0; t < n_tally; t++)
+    {
+      struct ehl_keys *a = &to->let_go[t], *b = &from->let_go[t];
+      if (!move_words (&a->v, &a->n, &a->cap, b->v, &b->n))
+        return false;
+    }
+  return true;
+}
+
 /* Give each case of SRC its case in DST (in its DST_NO) and hand
-   over the ids it removes.  False if memory ran out: SRC's items are
-   then not DST's.  */
+   over the ids it removes and the records it counted.  False if memory
+   ran out: SRC's items are then not DST's.  */
 static bool
 map_cases (ehl_cases *dst, ehl_cases *src)
 {
@@ -342,20 +415,11 @@ map_cases (ehl_cases *dst, ehl_cases *src)
     {
       struct ehl_case *from = src->list[i];
       struct ehl_case *to = ehl_cases_case (dst, from->id);
-      if (!to || !ehl_reserve (&to->removed, &to->cap_removed,
-                               to->n_removed + from->n_removed,
-                               sizeof *to->removed))
+      if (!to
+          || !move_words (&to->removed, &to->n_removed, &to->cap_removed,
+                          from->removed, &from->n_removed)
+          || !take_let_go (to, from, src->n_tally))
         return false;
-      if (from->n_removed)
-        memcpy (to->removed + to->n_removed, from->removed,
-                from->n_removed * sizeof *from->removed);
-      to->n_removed += from->n_removed;
-      from->n_removed = 0;
-      if (from->tally && !to->tally
-          && !(to->tally = calloc (src->n_tally, sizeof *to->tally)))
-        return false;
-      for (size_t j = 0; from->tally && j < src->n_tally; j++)
-        to->tally[j] += from->tally[j];
       from->dst_no = to->no;
     }
   return true;
@@ -501,6 +565,84 @@ drop_removed (struct ehl_case *k)
   k->n_items = out;
 }
 
+/* Keep one item of a record read more than once (the same day and id,
+   next to each other once sorted): a file given twice, or a command
+   run twice, is still one record.  The first in file order stays.  */
+static void
+drop_repeats (struct ehl_case *k)
+{
+  size_t out = 0;
+  for (size_t i = 0; i < k->n_items; i++)
+    {
+      struct ehl_item *it = &k->items[i];
+      if (out > 0 && it->day == k->items[out - 1].day
+          && it->id == k->items[out - 1].id)
+        json_decref (it->json);
+      else
+        k->items[out++] = *it;
+    }
+  k->n_items = out;
+}
+
+/* Sort the N KEYS and drop repeats; how many are left.  */
+static size_t
+unique_keys (uint64_t *keys, size_t n)
+{
+  if (n == 0)
+    return 0;
+  qsort (keys, n, sizeof *keys, ehl_cmp_id);
+  size_t out = 1;
+  for (size_t i = 1; i < n; i++)
+    if (keys[i] != keys[out - 1])
+      keys[out++] = keys[i];
+  return out;
+}
+
+/* How many of the sorted A are in the sorted B.  */
+static size_t
+keys_shared (const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
+{
+  size_t shared = 0;
+  for (size_t i = 0, j = 0; i < na && j < nb;)
+    if (a[i] < b[j])
+      i++;
+    else if (a[i] > b[j])
+      j++;
+    else
+      {
+        shared++;
+        i++;
+        j++;
+      }
+  return shared;
+}
+
+/* Turn K's records counted as let go into its tally: each record once,
+   and none that is one of its items (read again after the others were
+   let go).  *HELD is room for the items' keys, reused from case to case.
+   False if memory ran out.  */
+static bool
+settle_tally (struct ehl_case *k, size_t n_tally, uint64_t **held,
+              size_t *cap_held)
+{
+  if (!k->let_go)
+    return true;
+  if (!(k->tally = calloc (n_tally, sizeof *k->tally))
+      || !ehl_reserve (held, cap_held, k->n_items, sizeof **held))
+    return false;
+  for (size_t i = 0; i < k->n_items; i++)
+    (*held)[i] = item_key (&k->items[i]);
+  size_t n_held = unique_keys (*held, k->n_items);
+  for (size_t t = 0; t < n_tally; t++)
+    {
+      struct ehl_keys *keys = &k->let_go[t];
+      size_t n = unique_keys (keys->v, keys->n);
+      k->tally[t] = (uint32_t) (n - keys_shared (keys->v, n, *held, n_held));
+    }
+  free_let_go (k, n_tally);
+  return true;
+}
+
 /* Fold LATER's fields (but "date") into MERGED: items are visited in date
    order, so the latest-dated record that has a field wins.  */
 static bool
@@ -602,14 +744,19 @@ resolve_cases (void *ctx, size_t begin, size_t end, int part)
 {
   const struct resolving *r = ctx;
   bool ok = true;
+  uint64_t *held = NULL;
+  size_t cap_held = 0;
   (void) part;
   for (size_t i = begin; i < end; i++)
     {
       struct ehl_case *k = r->c->list[i];
       drop_removed (k);
       sort_by_date (k);
+      drop_repeats (k);
+      ok &= settle_tally (k, r->c->n_tally, &held, &cap_held);
       ok &= merge_network (k, r->ops);
     }
+  free (held);
   return ok;
 }
 
@@ -693,12 +840,13 @@ prune (ehl_cases *c)
   for (size_t i = 0; i < c->n; i++)
     {
       struct ehl_case *k = c->list[i];
-      size_t n = k->n_items;
-      if (n == 0)
+      if (k->n_items == 0)
         continue;
       sort_by_date (k);
-      if (ok && c->n_tally && !k->tally
-          && !(k->tally = calloc (c->n_tally, sizeof *k->tally)))
+      drop_repeats (k);
+      size_t n = k->n_items;
+      if (ok && c->n_tally && !k->let_go
+          && !(k->let_go = calloc (c->n_tally, sizeof *k->let_go)))
         ok = false;
       /* A pruner that fails keeps everything.  */
       ok = ok && c->prune (k, k->items, &n, c->prune_ctx);

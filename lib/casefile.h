@@ -40,7 +40,10 @@ struct ehl_case
   size_t dst_no;                /* casefile's own, while merging */
   uint64_t *removed;            /* ids named by supersedes or void */
   size_t n_removed, cap_removed;
-  uint32_t *tally;              /* the pruner's counters (or NULL) */
+  uint32_t *tally;              /* after resolve: the pruner's counters
+                                   (or NULL; see ehl_case_tally) */
+  struct ehl_keys *let_go;      /* casefile's own: per counter, the
+                                   records counted, until resolve */
   void *user;                   /* the caller's per-case block (or NULL):
                                    freed with free by ehl_cases_free */
 };
@@ -106,13 +109,21 @@ size_t ehl_cases_unforeseen (const ehl_cases *c);
    handed to PRUNE, which moves those that can still matter to the front
    of ITEMS, releases the json of the others, and sets *N to how many it
    kept.  It may count what it lets go in the case's N_TALLY counters
-   (K->tally, zeroed at first; added up when views merge).  PRUNE must
-   keep every network item that merging could still need.  False from
-   PRUNE means memory ran out; it must then have kept everything.  */
+   (ehl_case_tally).  PRUNE must keep every network item that merging
+   could still need.  False from PRUNE means memory ran out; it must then
+   have kept everything.  The same record read twice (the same day and
+   id) is one record: PRUNE sees it once.  */
 typedef bool ehl_prune_fn (struct ehl_case *k, struct ehl_item *items,
                            size_t *n, void *ctx);
 void ehl_cases_prune_with (ehl_cases *c, ehl_prune_fn *prune, void *ctx,
                            size_t n_tally, size_t every);
+
+/* For PRUNE: count ITEM of case K, which it lets go, in counter T.
+   After resolve, K->tally[T] holds the records so counted, each once
+   however often it was read (in one view or in several merged), and
+   none that is still one of K's items.  False if memory ran out.  */
+bool ehl_case_tally (struct ehl_case *k, const struct ehl_item *item,
+                     size_t t);
 
 /* The case named ID, created if new (NULL if memory ran out).  */
 struct ehl_case *ehl_cases_case (ehl_cases *c, const char *id);
@@ -122,7 +133,8 @@ struct ehl_case *ehl_cases_case (ehl_cases *c, const char *id);
 bool ehl_cases_merge (ehl_cases *dst, ehl_cases *src);
 
 /* Apply supersedes and void, order each case's items by date (ties: by
-   file, then line) and merge network members by name: one item per
+   id, then file, then line), keep one of the same record read more than
+   once (the same day and id) and merge network members by name: one item per
    person, dated by their earliest record, every other field from the
    latest-dated record that has it.  Network items must have been kept
    with their json.  Then the cases, sorted by identifier.  */

@@ -233,6 +233,53 @@ same_finding (const struct ehl_finding *x, const struct ehl_finding *y)
   return same;
 }
 
+/* Every finding, reasons and evidence included, of the audit of SOME
+   (in every order, letting go of items on the strength of KNOWN if not
+   NULL; then it must have let go of some) is that of the audit of ALL
+   that keeps every item.  */
+static void
+compare_audits (const ehl_expect_set *set, struct ehl_audit_opts opts,
+                const struct records *all, const struct records *some,
+                const ehl_corrections *known)
+{
+  for (int order = 0; order < ORDERS; order++)
+    {
+      ehl_audit *x = audit_of (set, opts, all, FORWARD, NULL);
+      ehl_audit *y = audit_of (set, opts, some, order, known);
+      CHECK (x && y);
+      if (!x || !y)
+        break;
+      CHECK (!known || ehl_audit_item_count (y) < ehl_audit_item_count (x));
+      CHECK (ehl_audit_case_count (y) == ehl_audit_case_count (x));
+      struct ehl_case_result rx = { 0 }, ry = { 0 };
+      size_t differ = 0;
+      for (size_t i = 0; i < ehl_audit_case_count (x); i++)
+        {
+          bool ok = ehl_audit_eval (x, i, EHL_REASONS_ALL, &rx)
+                    && ehl_audit_eval (y, i, EHL_REASONS_ALL, &ry);
+          differ += !ok || strcmp (rx.group, ry.group) != 0;
+          for (size_t e = 0; ok && e < rx.n; e++)
+            differ += !same_finding (&rx.findings[e], &ry.findings[e]);
+        }
+      CHECK (differ == 0);
+      ehl_case_result_free (&rx);
+      ehl_case_result_free (&ry);
+      ehl_audit_free (x);
+      ehl_audit_free (y);
+    }
+}
+
+static ehl_corrections *
+known_corrections (char **files, int nfiles)
+{
+  bool no_memory;
+  ehl_corrections *known = ehl_corrections_scan (files, nfiles,
+                                                 EHL_READ_VALIDATE,
+                                                 EHL_NO_DAY, 2, &no_memory);
+  CHECK (known != NULL);
+  return known;
+}
+
 /* Every finding, reasons and evidence included, is the same whether the
    audit let go of items or kept them all; and it did let go.  */
 static void
@@ -248,36 +295,9 @@ check_same (const char *expectations, char **files, int nfiles,
   CHECK (recs.n >= min_records);
   struct ehl_audit_opts opts = { EHL_NO_DAY, files, nfiles, true, group,
                                  NULL, 0 };
-  bool no_memory;
-  ehl_corrections *known = ehl_corrections_scan (files, nfiles,
-                                                 EHL_READ_VALIDATE,
-                                                 EHL_NO_DAY, 2, &no_memory);
-  CHECK (known != NULL);
-  for (int order = 0; known && order < ORDERS; order++)
-    {
-      ehl_audit *all = audit_of (set, opts, &recs, FORWARD, NULL);
-      ehl_audit *some = audit_of (set, opts, &recs, order, known);
-      CHECK (all && some);
-      if (!all || !some)
-        break;
-      CHECK (ehl_audit_item_count (some) < ehl_audit_item_count (all));
-      CHECK (ehl_audit_case_count (some) == ehl_audit_case_count (all));
-      struct ehl_case_result rx = { 0 }, ry = { 0 };
-      size_t differ = 0;
-      for (size_t i = 0; i < ehl_audit_case_count (all); i++)
-        {
-          bool ok = ehl_audit_eval (all, i, EHL_REASONS_ALL, &rx)
-                    && ehl_audit_eval (some, i, EHL_REASONS_ALL, &ry);
-          differ += !ok || strcmp (rx.group, ry.group) != 0;
-          for (size_t e = 0; ok && e < rx.n; e++)
-            differ += !same_finding (&rx.findings[e], &ry.findings[e]);
-        }
-      CHECK (differ == 0);
-      ehl_case_result_free (&rx);
-      ehl_case_result_free (&ry);
-      ehl_audit_free (all);
-      ehl_audit_free (some);
-    }
+  ehl_corrections *known = known_corrections (files, nfiles);
+  if (known)
+    compare_audits (set, opts, &recs, &recs, known);
   ehl_corrections_free (known);
   records_free (&recs);
   ehl_expect_free (set);
@@ -354,6 +374,44 @@ test_overtaken (void)
   unlink (path);
 }
 
+/* Every file read twice (each named twice, so every record comes
+   again, from another operand) is audited as if read once: the same
+   record counts once, whether it was kept, or let go and counted, by one
+   reader or by two.  */
+static void
+test_read_twice (void)
+{
+  glob_t g;
+  CHECK (glob ("examples/cases/*.ndjson", 0, NULL, &g) == 0);
+  int n = (int) g.gl_pathc;
+  char **twice = calloc (2 * (size_t) n, sizeof *twice);
+  ehl_expect_set *set
+    = ehl_expect_load_file ("data/expectations/sow-2020-21.json", stderr);
+  CHECK (twice && set);
+  if (!twice || !set)
+    return;
+  for (int i = 0; i < 2 * n; i++)
+    twice[i] = g.gl_pathv[i % n];
+  struct records once = { 0 }, again = { 0 };
+  read_all (g.gl_pathv, n, &once);
+  read_all (twice, 2 * n, &again);
+  CHECK (once.n > 500 && again.n == 2 * once.n);
+  /* The operands' names come from TWICE: the Nth file and the (N+n)th
+     have the same name, so evidence cites them alike.  */
+  struct ehl_audit_opts opts = { EHL_NO_DAY, twice, 2 * n, true, NULL,
+                                 NULL, 0 };
+  ehl_corrections *known = known_corrections (twice, 2 * n);
+  compare_audits (set, opts, &once, &again, NULL);
+  if (known)
+    compare_audits (set, opts, &once, &again, known);
+  ehl_corrections_free (known);
+  records_free (&once);
+  records_free (&again);
+  ehl_expect_free (set);
+  free (twice);
+  globfree (&g);
+}
+
 static void
 test_let_go (void)
 {
@@ -386,6 +444,7 @@ main (void)
   test_corrections_lines ();
   test_corrections_parts ();
   test_let_go ();
+  test_read_twice ();
   test_first_day ();
   test_overtaken ();
   return UNIT_DONE ();
