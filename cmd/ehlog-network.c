@@ -1138,6 +1138,7 @@ main (int argc, char **argv)
 {
   struct options o = { .format = EHL_FMT_TEXT, .as_of = EHL_NO_DAY };
   ehl_cli_init (argc, argv);
+  ehl_cli_uses_today ();
   ehl_maker *mk = ehl_maker_new ();
   const struct option *tables[] = { long_options, ehl_maker_options };
   struct option *longopts = ehl_options_join (tables, 2);

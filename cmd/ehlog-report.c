@@ -293,6 +293,7 @@ main (int argc, char **argv)
 {
   struct options o = { .as_of = EHL_NO_DAY, .jobs = ehl_cpu_count () };
   ehl_cli_init (argc, argv);
+  ehl_cli_uses_today ();
   int status = parse_options (argc, argv, &o);
   if (status >= 0)
     {

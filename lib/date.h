@@ -17,7 +17,8 @@ bool ehl_date_parse_option (const char *s, ehl_day *day);
 void ehl_date_format (ehl_day day, char buf[11]);
 
 /* Today in local time.  The environment variable EHLOG_TODAY
-   (YYYY-MM-DD) overrides it, for tests and reproducible runs.  */
+   (YYYY-MM-DD) overrides it, for tests and reproducible runs; programs
+   refuse one that is not a date first (ehl_cli_uses_today).  */
 ehl_day ehl_date_today (void);
 
 bool ehl_date_valid (int y, int m, int d);
