@@ -36,6 +36,11 @@ enum
   MAX_PROBLEMS = 32             /* conversion problems kept for one row */
 };
 
+#define ROW_TOO_LONG "row too long (over 4096 cells or 16 MiB)"
+#define CELL_TOO_LONG "a cell over 1 MiB long"
+_Static_assert (MAX_CELLS == 4096 && MAX_ROW == 16 << 20
+                && MAX_CELL == 1 << 20, "the messages name the limits");
+
 enum role
 {
   ROLE_FIELD,                   /* gives a field */
@@ -78,7 +83,7 @@ struct ehl_csvin
   size_t len, cap;
   size_t *offs, *lens;
   size_t ncells, cellcap;
-  bool too_big;
+  const char *too_big;          /* why the row is refused, or NULL */
 
   /* The header.  */
   bool have_header;
@@ -630,8 +635,7 @@ finish_row (ehl_csvin *c)
   long line = c->row_start;
   if (c->too_big)
     {
-      say (c, line, "row too long (over %d cells or %d MiB)", MAX_CELLS,
-           MAX_ROW >> 20);
+      say (c, line, "%s", c->too_big);
       c->st.bad++;
       return;
     }
@@ -664,7 +668,7 @@ reset_row (ehl_csvin *c)
 {
   c->len = 0;
   c->ncells = 0;
-  c->too_big = false;
+  c->too_big = NULL;
 }
 
 static bool
@@ -702,7 +706,12 @@ on_cell (void *data, size_t len, void *vc)
     return;
   if (c->ncells >= MAX_CELLS || c->len + len + 1 > MAX_ROW)
     {
-      c->too_big = true;
+      c->too_big = ROW_TOO_LONG;
+      return;
+    }
+  if (len > MAX_CELL)
+    {
+      c->too_big = CELL_TOO_LONG;
       return;
     }
   if (!grow_row (c, len + 1))
@@ -789,6 +798,27 @@ parse_failed (ehl_csvin *c)
   c->skip_to_eol = parser_start (c);
 }
 
+/* The cell being parsed has grown past MAX_CELL (libcsv's struct is
+   public: ENTRY_POS is the cell's length so far, QUOTED whether it
+   opened with a quote).  Quoted, it may be a quote never closed, and no
+   row boundary after it can be trusted; not quoted, it ends with its
+   line, and reading resumes at the next.  Either way the parser's
+   buffer is given back.  */
+static void
+cell_too_long (ehl_csvin *c)
+{
+  if (c->parser.quoted)
+    {
+      abandon_input (c, "a quoted cell over 1 MiB long (a quote not"
+                     " closed?)");
+      return;
+    }
+  say (c, c->row_start, "%s", CELL_TOO_LONG);
+  c->st.bad++;
+  reset_row (c);
+  c->skip_to_eol = parser_start (c);
+}
+
 /* Feed N bytes of one physical line (the whole rest of it, with its
    newline, when ENDS_LINE).  */
 static void
@@ -804,8 +834,8 @@ feed_piece (ehl_csvin *c, const char *data, size_t n, bool ends_line)
         return;
       if (done != n)
         parse_failed (c);
-      else if (csv_get_buffer_size (&c->parser) > MAX_CELL)
-        abandon_input (c, "a cell over 1 MiB long (a quote not closed?)");
+      else if (c->parser.entry_pos > MAX_CELL)
+        cell_too_long (c);
     }
   if (ends_line)
     {
