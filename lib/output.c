@@ -150,9 +150,20 @@ open_directly (struct ehl_tmpfile *t)
   int fd;
   if (stat (t->path, &want) == 0 && fstat (STDOUT_FILENO, &out) == 0
       && want.st_dev == out.st_dev && want.st_ino == out.st_ino)
-    /* Standard output itself (/dev/stdout): written as the shell opened
-       it, appending if it appends.  */
-    fd = fcntl (STDOUT_FILENO, F_DUPFD_CLOEXEC, 0);
+    {
+      /* Standard output itself (/dev/stdout): written as the shell
+         opened it, appending if it appends.  Closed, it is held by a
+         descriptor that cannot write (ehl_cli_init): say so as a write
+         to it would, not as fdopen would (EINVAL).  */
+      fd = fcntl (STDOUT_FILENO, F_DUPFD_CLOEXEC, 0);
+      int flags = fd >= 0 ? fcntl (fd, F_GETFL) : -1;
+      if (flags >= 0 && (flags & O_ACCMODE) == O_RDONLY)
+        {
+          close (fd);
+          fd = -1;
+          errno = EBADF;
+        }
+    }
   else
     {
       fd = open (t->path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
