@@ -289,7 +289,7 @@ note_removed (ehl_cases *c, struct ehl_case *k, size_t hash,
   uint64_t id;
   if (!target || !ehl_id_parse (target, &id))
     return true;
-  if (c->known && ehl_corrections_remove (c->known, k->id, hash, id))
+  if (c->known && ehl_corrections_named (c->known, k->id, hash, id))
     return true;
   c->unforeseen += c->known != NULL;
   if (!ehl_grow (&k->removed, &k->cap_removed, k->n_removed, sizeof id))
@@ -353,7 +353,7 @@ ehl_cases_add (ehl_cases *c, const struct ehl_record *rec,
   if (!keep)
     return true;
   uint64_t id = record_id (rec->json);
-  if (c->known && ehl_corrections_remove (c->known, k->id, key.hash, id))
+  if (c->known && ehl_corrections_named (c->known, k->id, key.hash, id))
     return true;
   if (c->prune && c->known && c->n_items >= c->prune_at && !prune (c))
     return false;

@@ -378,7 +378,7 @@ ehl_corrections_scan (char *const *files, int nfiles, unsigned mode,
 }
 
 bool
-ehl_corrections_remove (const ehl_corrections *c, const char *case_id,
+ehl_corrections_named (const ehl_corrections *c, const char *case_id,
                         size_t hash, uint64_t id)
 {
   size_t b = filter_bit (id);

@@ -21,7 +21,7 @@
 static bool
 removes (const ehl_corrections *c, const char *case_id, uint64_t id)
 {
-  return ehl_corrections_remove (c, case_id, ehl_hash_string (case_id), id);
+  return ehl_corrections_named (c, case_id, ehl_hash_string (case_id), id);
 }
 
 #define REC(rest) \
