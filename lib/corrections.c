@@ -379,7 +379,7 @@ ehl_corrections_scan (char *const *files, int nfiles, unsigned mode,
 
 bool
 ehl_corrections_named (const ehl_corrections *c, const char *case_id,
-                        size_t hash, uint64_t id)
+                       size_t hash, uint64_t id)
 {
   size_t b = filter_bit (id);
   return (c->filter[b / 64] >> (b % 64) & 1)

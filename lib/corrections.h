@@ -35,7 +35,7 @@ ehl_corrections *ehl_corrections_scan (char *const *files, int nfiles,
 /* Is record ID of case CASE_ID (whose ehl_hash_string is HASH) named by
    a correction of its case?  */
 bool ehl_corrections_named (const ehl_corrections *c, const char *case_id,
-                             size_t hash, uint64_t id);
+                            size_t hash, uint64_t id);
 
 /* How many (case, id) pairs are named.  */
 size_t ehl_corrections_count (const ehl_corrections *c);
