@@ -697,7 +697,7 @@ prune_case (struct ehl_case *k, struct ehl_item *items, size_t *np,
   for (size_t i = 0; i < n; i++)
     for (size_t t = 0; !p->keep[i] && t < p->n_tallies; t++)
       if (row_matches (p->bits + i * words, p->tallied[t])
-          && !ehl_case_tally (k, &items[i], t))
+          && !ehl_cases_tally (a->cases, k, &items[i], t))
         return false;
   size_t out = 0;
   for (size_t i = 0; i < n; i++)

@@ -311,8 +311,11 @@ item_key (const struct ehl_item *it)
 }
 
 bool
-ehl_case_tally (struct ehl_case *k, const struct ehl_item *item, size_t t)
+ehl_cases_tally (ehl_cases *c, struct ehl_case *k,
+                 const struct ehl_item *item, size_t t)
 {
+  if (!k->let_go && !(k->let_go = calloc (c->n_tally, sizeof *k->let_go)))
+    return false;
   struct ehl_keys *keys = &k->let_go[t];
   if (!ehl_grow (&keys->v, &keys->cap, keys->n, sizeof *keys->v))
     return false;
@@ -845,9 +848,6 @@ prune (ehl_cases *c)
       sort_by_date (k);
       drop_repeats (k);
       size_t n = k->n_items;
-      if (ok && c->n_tally && !k->let_go
-          && !(k->let_go = calloc (c->n_tally, sizeof *k->let_go)))
-        ok = false;
       /* A pruner that fails keeps everything.  */
       ok = ok && c->prune (k, k->items, &n, c->prune_ctx);
       if (c->items + at != k->items)

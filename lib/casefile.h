@@ -41,7 +41,7 @@ struct ehl_case
   uint64_t *removed;            /* ids named by supersedes or void */
   size_t n_removed, cap_removed;
   uint32_t *tally;              /* after resolve: the pruner's counters
-                                   (or NULL; see ehl_case_tally) */
+                                   (or NULL; see ehl_cases_tally) */
   struct ehl_keys *let_go;      /* casefile's own: per counter, the
                                    records counted, until resolve */
   void *user;                   /* the caller's per-case block (or NULL):
@@ -109,10 +109,12 @@ size_t ehl_cases_unforeseen (const ehl_cases *c);
    handed to PRUNE, which moves those that can still matter to the front
    of ITEMS, releases the json of the others, and sets *N to how many it
    kept.  It may count what it lets go in the case's N_TALLY counters
-   (ehl_case_tally).  PRUNE must keep every network item that merging
+   (ehl_cases_tally).  PRUNE must keep every network item that merging
    could still need.  False from PRUNE means memory ran out; it must then
-   have kept everything.  The same record read twice (the same day and
-   id) is one record: PRUNE sees it once.  */
+   have kept everything.  Of the same record read twice (the same day and
+   id) PRUNE sees one item at a time; a copy that comes after PRUNE let
+   the first go is handed to it again, and ehl_cases_tally counts it
+   once.  */
 typedef bool ehl_prune_fn (struct ehl_case *k, struct ehl_item *items,
                            size_t *n, void *ctx);
 void ehl_cases_prune_with (ehl_cases *c, ehl_prune_fn *prune, void *ctx,
@@ -121,9 +123,10 @@ void ehl_cases_prune_with (ehl_cases *c, ehl_prune_fn *prune, void *ctx,
 /* For PRUNE: count ITEM of case K, which it lets go, in counter T.
    After resolve, K->tally[T] holds the records so counted, each once
    however often it was read (in one view or in several merged), and
-   none that is still one of K's items.  False if memory ran out.  */
-bool ehl_case_tally (struct ehl_case *k, const struct ehl_item *item,
-                     size_t t);
+   none that is still one of K's items: a word for each until then.
+   False if memory ran out.  */
+bool ehl_cases_tally (ehl_cases *c, struct ehl_case *k,
+                      const struct ehl_item *item, size_t t);
 
 /* The case named ID, created if new (NULL if memory ran out).  */
 struct ehl_case *ehl_cases_case (ehl_cases *c, const char *id);

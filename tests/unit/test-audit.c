@@ -396,6 +396,16 @@ test_read_twice (void)
   read_all (g.gl_pathv, n, &once);
   read_all (twice, 2 * n, &again);
   CHECK (once.n > 500 && again.n == 2 * once.n);
+  /* Two readers take every other record: each record and its copy go
+     to different readers only if they are an odd number apart.  The
+     second copy of the first record can go: it is read once still.  */
+  if (once.n % 2 == 0 && again.n > once.n)
+    {
+      json_decref (again.r[once.n].json);
+      memmove (&again.r[once.n], &again.r[once.n + 1],
+               (again.n - once.n - 1) * sizeof *again.r);
+      again.n--;
+    }
   /* The operands' names come from TWICE: the Nth file and the (N+n)th
      have the same name, so evidence cites them alike.  */
   struct ehl_audit_opts opts = { EHL_NO_DAY, twice, 2 * n, true, NULL,
