@@ -257,7 +257,8 @@ wanted (const struct options *o, const struct ehl_record *rec)
 static void
 report_clash (const struct ehl_record *rec, const char *name)
 {
-  ehl_report_problem (rec, name, "two fields give this one CSV column (a"
+  ehl_report_problem (rec, ehl_shown_name (name),
+                      "two fields give this one CSV column (a"
                       " field name with a dot in it?); record not written");
 }
 

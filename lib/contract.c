@@ -523,19 +523,6 @@ check_value (struct checker *ck, const struct path *at,
     }
 }
 
-/* A member name that is no field's may be free text, even a child's
-   name or words: a message shows it only if it is a plain word, as a
-   field name is.  */
-#define NOT_SHOWN "(a name that is not a plain word, not shown)"
-
-static bool
-plain_word (const char *s)
-{
-  size_t n = strspn (s, "abcdefghijklmnopqrstuvwxyz"
-                        "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
-  return n > 0 && n <= 40 && s[n] == '\0';
-}
-
 /* The envelope entries a record of each type does not check there: "type"
    (checked by ehl_validate) and those the type redefines (the
    conversation's "child" object).  One bit per entry of ENVELOPE, worked
@@ -598,7 +585,7 @@ check_fields (struct checker *ck, json_t *obj, uint32_t skip, size_t checked,
     json_object_foreach (obj, key, v)
       if (!find_field (fields, key) && !find_field (fallback, key))
         {
-          struct path here = { at, plain_word (key) ? key : NOT_SHOWN, 0 };
+          struct path here = { at, ehl_shown_name (key), 0 };
           problem (ck, &here, "is not a field of this record type", NULL);
         }
 }
@@ -657,4 +644,13 @@ ehl_validate (json_t *rec, unsigned flags, ehl_problem_fn *fn, void *ctx)
   if (flags & EHL_VALIDATE_STRICT)
     check_id_matches (&ck, rec);
   return ck.problems;
+}
+
+const char *
+ehl_shown_name (const char *name)
+{
+  size_t n = strspn (name, "abcdefghijklmnopqrstuvwxyz"
+                           "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.");
+  return n > 0 && n <= 80 && name[n] == '\0'
+         ? name : "(a name that is not a plain word, not shown)";
 }

@@ -77,6 +77,12 @@ bool ehl_case_id_valid (const char *s);
 /* Is S a valid record id (16 lowercase hex digits)?  */
 bool ehl_record_id_valid (const char *s);
 
+/* NAME, a member name or a dotted path of them, as a message may show
+   it: as it is if it is plain words (A-Z a-z 0-9 _ - and dots, up to 80
+   bytes), else a placeholder.  Any other name may be free text, even
+   words about a child, which messages never quote.  */
+const char *ehl_shown_name (const char *name);
+
 /* Validation.  */
 enum
 {
