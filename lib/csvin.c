@@ -38,6 +38,7 @@ enum
 
 #define ROW_TOO_LONG "row too long (over 4096 cells or 16 MiB)"
 #define CELL_TOO_LONG "a cell over 1 MiB long"
+#define QUOTED_TOO_LONG "a quoted cell over 1 MiB long (a quote not closed?)"
 _Static_assert (MAX_CELLS == 4096 && MAX_ROW == 16 << 20
                 && MAX_CELL == 1 << 20, "the messages name the limits");
 
@@ -395,6 +396,26 @@ name_is_text (ehl_csvin *c, size_t i, long line)
 }
 
 static void
+header_unusable (ehl_csvin *c, long line)
+{
+  say (c, line, "header unusable, so no row of this file is read");
+  c->st.bad++;
+  c->abandon = true;
+}
+
+/* Refuse the row at LINE, too big to read (WHY); the header, if it is
+   that row.  */
+static void
+refuse_row (ehl_csvin *c, long line, const char *why)
+{
+  say (c, line, "%s%s", c->have_header ? "" : "header: ", why);
+  if (c->have_header)
+    c->st.bad++;
+  else
+    header_unusable (c, line);
+}
+
+static void
 read_header (ehl_csvin *c, long line)
 {
   int problems = 0;
@@ -433,11 +454,7 @@ read_header (ehl_csvin *c, long line)
     else if (c->cols[i].path && strcmp (c->cols[i].path, "date") == 0)
       c->date_col = (long) i;
   if (problems > 0 && !c->stopped)
-    {
-      say (c, line, "header unusable, so no row of this file is read");
-      c->st.bad++;
-      c->abandon = true;
-    }
+    header_unusable (c, line);
 }
 
 /* ---- one row ---- */
@@ -635,8 +652,7 @@ finish_row (ehl_csvin *c)
   long line = c->row_start;
   if (c->too_big)
     {
-      say (c, line, "%s", c->too_big);
-      c->st.bad++;
+      refuse_row (c, line, c->too_big);
       return;
     }
   if (row_is_blank (c))
@@ -699,6 +715,25 @@ grow_row (ehl_csvin *c, size_t need)
 }
 
 static void
+abandon_input (ehl_csvin *c, const char *why)
+{
+  say (c, c->row_start, "%s; the rest of the file is not read", why);
+  c->st.bad++;
+  c->abandon = true;
+}
+
+/* The length of the cell being parsed (libcsv's struct is public:
+   ENTRY_POS is what it holds of the cell so far).  A quoted cell's
+   closing quote stays there until the next character says the cell has
+   ended: it is not the cell's.  */
+static size_t
+cell_so_far (const ehl_csvin *c)
+{
+  size_t n = c->parser.entry_pos;
+  return c->parser.quoted && n > 0 ? n - 1 : n;
+}
+
+static void
 on_cell (void *data, size_t len, void *vc)
 {
   ehl_csvin *c = vc;
@@ -711,7 +746,11 @@ on_cell (void *data, size_t len, void *vc)
     }
   if (len > MAX_CELL)
     {
-      c->too_big = CELL_TOO_LONG;
+      /* Quoted: see cell_too_long.  */
+      if (c->parser.quoted)
+        abandon_input (c, QUOTED_TOO_LONG);
+      else
+        c->too_big = CELL_TOO_LONG;
       return;
     }
   if (!grow_row (c, len + 1))
@@ -766,14 +805,6 @@ parser_start (ehl_csvin *c)
   return true;
 }
 
-static void
-abandon_input (ehl_csvin *c, const char *why)
-{
-  say (c, c->row_start, "%s; the rest of the file is not read", why);
-  c->st.bad++;
-  c->abandon = true;
-}
-
 /* libcsv refused the piece just fed.  A row that began on this line is
    reported and reading resumes at the next line; one that began earlier
    holds a quoted cell over several lines, and after bad quoting there
@@ -798,23 +829,22 @@ parse_failed (ehl_csvin *c)
   c->skip_to_eol = parser_start (c);
 }
 
-/* The cell being parsed has grown past MAX_CELL (libcsv's struct is
-   public: ENTRY_POS is the cell's length so far, QUOTED whether it
-   opened with a quote).  Quoted, it may be a quote never closed, and no
-   row boundary after it can be trusted; not quoted, it ends with its
-   line, and reading resumes at the next.  Either way the parser's
-   buffer is given back.  */
+/* The cell being parsed has grown over MAX_CELL.  Quoted (libcsv's
+   QUOTED, which stays set until the cell is handed over), it may be a
+   quote never closed, and no row boundary after it can be trusted: the
+   rest of the input is not read, whether the quote closes later or not
+   (on_cell does the same for one that closed within a read).  Not
+   quoted, it ends with its line: its row is refused, and reading resumes
+   at the next line.  Either way the parser's buffer is given back.  */
 static void
 cell_too_long (ehl_csvin *c)
 {
   if (c->parser.quoted)
     {
-      abandon_input (c, "a quoted cell over 1 MiB long (a quote not"
-                     " closed?)");
+      abandon_input (c, QUOTED_TOO_LONG);
       return;
     }
-  say (c, c->row_start, "%s", CELL_TOO_LONG);
-  c->st.bad++;
+  refuse_row (c, c->row_start, CELL_TOO_LONG);
   reset_row (c);
   c->skip_to_eol = parser_start (c);
 }
@@ -834,7 +864,7 @@ feed_piece (ehl_csvin *c, const char *data, size_t n, bool ends_line)
         return;
       if (done != n)
         parse_failed (c);
-      else if (c->parser.entry_pos > MAX_CELL)
+      else if (cell_so_far (c) > MAX_CELL)
         cell_too_long (c);
     }
   if (ends_line)
