@@ -222,7 +222,7 @@ on_form_problem (void *ctx, long line, const char *message)
 }
 
 /* The whole of file PATH ("-": standard input), NUL-terminated, in a
-   malloc'd buffer; NULL (reported as NAME's) on error.  */
+   malloc'd buffer; NULL on error, reported as NAME's (if not NULL).  */
 static char *
 read_whole (const char *path, const char *name, size_t *len)
 {
@@ -259,7 +259,8 @@ read_whole (const char *path, const char *name, size_t *len)
     }
   if (!ok)
     {
-      ehl_warn_at (name, 0, "%s", strerror (err));
+      if (name)
+        ehl_warn_at (name, 0, "%s", strerror (err));
       free (buf);
       return NULL;
     }
@@ -382,6 +383,18 @@ record_edited (struct conv *cv, const char *path, const char *template,
   return status;
 }
 
+/* Does the file PATH hold anything but TEMPLATE (LEN bytes)?  A file
+   that cannot be read holds nothing to keep.  */
+static bool
+form_changed (const char *path, const char *template, size_t len)
+{
+  size_t n;
+  char *text = read_whole (path, NULL, &n);
+  bool changed = text && (n != len || memcmp (text, template, len) != 0);
+  free (text);
+  return changed;
+}
+
 static int
 edit_form (struct conv *cv)
 {
@@ -393,12 +406,15 @@ edit_form (struct conv *cv)
   int status = EHL_EXIT_TROUBLE;
   if (write_temp_form (template, len, path, sizeof path))
     {
-      if (ehl_run_editor (ehl_editor (), path))
-        {
-          /* An editor that saves a new file may have widened its mode.  */
-          (void) chmod (path, 0600);
-          status = record_edited (cv, path, template, len);
-        }
+      bool edited = ehl_run_editor (ehl_editor (), path);
+      /* An editor that saves a new file may have widened its mode.  */
+      (void) chmod (path, 0600);
+      if (edited)
+        status = record_edited (cv, path, template, len);
+      else if (form_changed (path, template, len))
+        /* The editor may have failed after the user typed: keep it.  */
+        ehl_warn ("nothing recorded; the form is kept in %s: record it"
+                  " with --form", path);
       else
         {
           ehl_warn ("nothing recorded");
