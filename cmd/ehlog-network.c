@@ -879,14 +879,13 @@ list_case_records (struct lister *l, const struct ehl_case *k)
 
 static bool
 list_cases (const struct options *o, const struct keep *keep,
-            const ehl_cases *cases)
+            const ehl_cases *cases, ehl_day today)
 {
   static const char *const unspoken_head[] = {
     "case", "name", "relationship", "category", "identified", "days"
   };
   struct lister l = {
-    .o = o, .keep = keep,
-    .today = o->as_of != EHL_NO_DAY ? o->as_of : ehl_date_today ()
+    .o = o, .keep = keep, .today = today
   };
   bool text = o->format == EHL_FMT_TEXT;
   bool ok = !(text && o->unspoken)
@@ -1059,6 +1058,13 @@ read_network (const struct options *o, char *const *files, int nfiles)
     return ehl_usage_fail ("--ecomap cannot be used with --%s",
                            o->list ? "list" : o->unspoken ? "unspoken"
                            : "format");
+  /* Days waiting count to --as-of, or to today.  */
+  ehl_day today = o->as_of;
+  if (o->unspoken && today == EHL_NO_DAY && !ehl_date_today (&today))
+    {
+      ehl_warn ("%s", EHL_BAD_TODAY);
+      return EHL_EXIT_TROUBLE;
+    }
   struct keep keep;
   keep_init (&keep, !o->ecomap && !o->unspoken, o->ecomap);
   /* A case asked for is listed even with nothing recorded
@@ -1074,7 +1080,7 @@ read_network (const struct options *o, char *const *files, int nfiles)
   bool missing = ehl_case_list_report_missing (&o->cases, cases) > 0;
   int status = input_bad || missing ? EHL_EXIT_TROUBLE : EHL_EXIT_OK;
   if (o->ecomap ? !missing && !draw_ecomap (&keep, ehl_cases_at (cases, 0))
-      : !list_cases (o, &keep, cases))
+      : !list_cases (o, &keep, cases, today))
     {
       ehl_warn ("memory exhausted");
       status = EHL_EXIT_TROUBLE;
@@ -1138,7 +1144,6 @@ main (int argc, char **argv)
 {
   struct options o = { .format = EHL_FMT_TEXT, .as_of = EHL_NO_DAY };
   ehl_cli_init (argc, argv);
-  ehl_cli_uses_today ();
   ehl_maker *mk = ehl_maker_new ();
   const struct option *tables[] = { long_options, ehl_maker_options };
   struct option *longopts = ehl_options_join (tables, 2);

@@ -704,7 +704,6 @@ int
 main (int argc, char **argv)
 {
   ehl_cli_init (argc, argv);
-  ehl_cli_uses_today ();
   if (argc < 2 || argv[1][0] == '-')
     return conversation_main (argc, argv);
 

@@ -703,7 +703,6 @@ main (int argc, char **argv)
 {
   struct options o = { .format = EHL_FMT_TEXT, .as_of = EHL_NO_DAY };
   ehl_cli_init (argc, argv);
-  ehl_cli_uses_today ();
   scale_kinds = ehl_field_lookup (EHL_T_SCALE, "scale")->values;
   raters = ehl_field_lookup (EHL_T_SCALE, "rater")->values;
 

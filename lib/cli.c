@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "close-stream.h"
-#include "date.h"
 #include "jsonload.h"
 #include "progname.h"
 
@@ -54,21 +53,6 @@ hold_closed_std_fds (void)
         if (got >= 0 && got != fd)
           close (got);
       }
-}
-
-/* EHLOG_TODAY fixes the date for a run that must be reproducible: one
-   that cannot be read must stop it, not give way to the clock.  (Empty
-   is unset.)  */
-void
-ehl_cli_uses_today (void)
-{
-  const char *fixed = getenv ("EHLOG_TODAY");
-  ehl_day day;
-  if (fixed && *fixed && !ehl_date_parse_iso (fixed, &day))
-    {
-      ehl_warn ("EHLOG_TODAY: not a date of the form YYYY-MM-DD");
-      exit (EHL_EXIT_TROUBLE);
-    }
 }
 
 void

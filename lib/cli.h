@@ -17,10 +17,6 @@ enum
 /* Set the program name and locale.  Call first in main.  */
 void ehl_cli_init (int argc, char **argv);
 
-/* For a program that takes today's date (ehl_date_today): exit with
-   status 2 and a message if EHLOG_TODAY is set but not a date.  */
-void ehl_cli_uses_today (void);
-
 /* The program name without directory, for messages.  */
 const char *ehl_program (void);
 

@@ -196,8 +196,12 @@ ehl_log_merge (struct ehl_log *base, const struct ehl_log *over)
 bool
 ehl_log_fill_envelope (struct ehl_log *log, const struct ehl_make_env *env)
 {
-  char today[11];
-  ehl_date_format (ehl_date_today (), today);
+  /* Without a date to take as today the form's date is left empty:
+     recording it then says why.  */
+  char today[11] = "";
+  ehl_day day;
+  if (ehl_date_today (&day))
+    ehl_date_format (day, today);
   const char *by = env->by.text ? env->by.text : ehl_default_by ();
   const struct { enum ehl_part_id p; const char *text; } fill[] = {
     { EHL_P_CASE, env->case_id.text },

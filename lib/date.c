@@ -117,15 +117,15 @@ ehl_date_format (ehl_day day, char buf[11])
   buf[10] = '\0';
 }
 
-ehl_day
-ehl_date_today (void)
+bool
+ehl_date_today (ehl_day *day)
 {
-  ehl_day day;
   const char *fixed = getenv ("EHLOG_TODAY");
-  if (fixed && ehl_date_parse_iso (fixed, &day))
-    return day;
+  if (fixed && *fixed)
+    return ehl_date_parse_iso (fixed, day);
   time_t now = time (NULL);
   struct tm tm;
   localtime_r (&now, &tm);
-  return ehl_days_from_civil (tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+  *day = ehl_days_from_civil (tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+  return true;
 }

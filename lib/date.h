@@ -16,10 +16,13 @@ bool ehl_date_parse_option (const char *s, ehl_day *day);
 /* Write DAY as "YYYY-MM-DD" into BUF (at least 11 bytes).  */
 void ehl_date_format (ehl_day day, char buf[11]);
 
-/* Today in local time.  The environment variable EHLOG_TODAY
-   (YYYY-MM-DD) overrides it, for tests and reproducible runs; programs
-   refuse one that is not a date first (ehl_cli_uses_today).  */
-ehl_day ehl_date_today (void);
+/* Today in local time, in *DAY.  The environment variable EHLOG_TODAY
+   (YYYY-MM-DD) overrides it, for tests and reproducible runs: false if
+   it is set (not empty) but not a date, which EHL_BAD_TODAY says.  A run
+   that must be reproducible stops then; it does not fall back on the
+   clock.  */
+bool ehl_date_today (ehl_day *day);
+#define EHL_BAD_TODAY "EHLOG_TODAY: not a date of the form YYYY-MM-DD"
 
 bool ehl_date_valid (int y, int m, int d);
 ehl_day ehl_days_from_civil (int y, int m, int d);

@@ -480,8 +480,14 @@ ehl_maker_envelope (ehl_maker *mk, json_t *rec,
   else
     {
       char today[11];
-      ehl_date_format (ehl_date_today (), today);
-      set_string (mk, rec, "date", today);
+      ehl_day day;
+      if (ehl_date_today (&day))
+        {
+          ehl_date_format (day, today);
+          set_string (mk, rec, "date", today);
+        }
+      else
+        ehl_maker_problem (mk, rec, "date", NULL, "%s", EHL_BAD_TODAY);
     }
 
   struct ehl_value by = env->by;
