@@ -387,8 +387,10 @@ write_spooled (const struct options *o, ehl_columns *cols, FILE *spool,
   while (ok && (errno = 0, len = getline (&line, &cap, spool)) > 0)
     {
       /* Lines we wrote ourselves: only memory can make one fail.  */
-      struct ehl_record rec = { ehl_json_loadb (line, (size_t) len, 0, NULL),
-                                "temporary file", ++n, 0, EHL_T_UNKNOWN };
+      struct ehl_record rec = { .json = ehl_json_loadb (line, (size_t) len,
+                                                        0, NULL),
+                                .file = "temporary file", .line = ++n,
+                                .type = EHL_T_UNKNOWN };
       if (!rec.json)
         ehl_warn ("memory exhausted");
       ok = rec.json && write_row (w, &rec, bad);

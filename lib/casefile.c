@@ -298,16 +298,21 @@ note_removed (ehl_cases *c, struct ehl_case *k, size_t hash,
   return true;
 }
 
-/* One word for a record's day and id, for counting each record once:
-   two records with the same key are the same record, read twice.  (The
-   id is a hash of the content, and the content holds the date; the day
-   is mixed in all the same, so that counting once agrees with sorting,
-   which puts the same record's copies next to each other only when
-   their days agree.)  */
+/* Is B a copy of A: the same line read again (the same day, id and
+   text)?  A record edited by hand that kept its id is not.  */
+static bool
+same_record (const struct ehl_item *a, const struct ehl_item *b)
+{
+  return a->day == b->day && a->id == b->id && a->text_hash == b->text_hash;
+}
+
+/* One word for what same_record compares, for counting each record
+   once: two records with the same key are copies of one line.  */
 static uint64_t
 item_key (const struct ehl_item *it)
 {
-  return it->id ^ (uint64_t) (uint32_t) it->day * UINT64_C (0x9e3779b97f4a7c15);
+  uint64_t more = (uint64_t) it->text_hash << 32 | (uint32_t) it->day;
+  return it->id ^ more * UINT64_C (0x9e3779b97f4a7c15);
 }
 
 bool
@@ -323,15 +328,15 @@ ehl_cases_tally (ehl_cases *c, struct ehl_case *k,
   return true;
 }
 
-static uint64_t
-record_id (json_t *json)
+/* The id of record JSON in *ID: its own, or the one its content would
+   have.  False only if memory ran out (an id of 0 would make all such
+   records of a day one: drop_repeats).  */
+static bool
+record_id (json_t *json, uint64_t *id)
 {
-  uint64_t id = 0;
   char text[EHL_ID_LEN + 1];
-  if (!ehl_id_parse (ehl_get_str (json, "id"), &id)
-      && ehl_record_id (json, text))
-    ehl_id_parse (text, &id);
-  return id;
+  return ehl_id_parse (ehl_get_str (json, "id"), id)
+         || (ehl_record_id (json, text) && ehl_id_parse (text, id));
 }
 
 static bool prune (ehl_cases *c);
@@ -355,7 +360,9 @@ ehl_cases_add (ehl_cases *c, const struct ehl_record *rec,
     return false;
   if (!keep)
     return true;
-  uint64_t id = record_id (rec->json);
+  uint64_t id;
+  if (!record_id (rec->json, &id))
+    return false;
   if (c->known && ehl_corrections_named (c->known, k->id, key.hash, id))
     return true;
   if (c->prune && c->known && c->n_items >= c->prune_at && !prune (c))
@@ -370,6 +377,7 @@ ehl_cases_add (ehl_cases *c, const struct ehl_record *rec,
   it->file_no = (uint16_t) rec->file_no;
   it->type = (int8_t) rec->type;
   it->case_no = (uint32_t) k->no;
+  it->text_hash = rec->text_hash;
   k->n_items++;
   *item = it;
   return true;
@@ -503,9 +511,12 @@ cmp_items (const void *a, const void *b)
   /* Records of one day in an order of their own, not the files': which
      of two records of a member wins must not depend on where they sit.
      The id is the content's hash (record_id computes it for a record
-     without one); the same record twice keeps file order.  */
+     without one); a copy of a line sits next to it (drop_repeats), and
+     the same line twice keeps file order.  */
   if (x->id != y->id)
     return x->id < y->id ? -1 : 1;
+  if (x->text_hash != y->text_hash)
+    return x->text_hash < y->text_hash ? -1 : 1;
   if (x->file_no != y->file_no)
     return x->file_no < y->file_no ? -1 : 1;
   return x->line < y->line ? -1 : x->line > y->line;
@@ -568,9 +579,11 @@ drop_removed (struct ehl_case *k)
   k->n_items = out;
 }
 
-/* Keep one item of a record read more than once (the same day and id,
-   next to each other once sorted): a file given twice, or a command
-   run twice, is still one record.  The first in file order stays.  */
+/* Keep one item of a record read more than once (same_record; next to
+   each other once sorted): a file given twice, or a command run twice,
+   is still one record.  The first of the copies in K's items stays: in
+   file order, unless a prune let an earlier copy go (when any copy
+   would do).  */
 static void
 drop_repeats (struct ehl_case *k)
 {
@@ -578,8 +591,7 @@ drop_repeats (struct ehl_case *k)
   for (size_t i = 0; i < k->n_items; i++)
     {
       struct ehl_item *it = &k->items[i];
-      if (out > 0 && it->day == k->items[out - 1].day
-          && it->id == k->items[out - 1].id)
+      if (out > 0 && same_record (&k->items[out - 1], it))
         json_decref (it->json);
       else
         k->items[out++] = *it;
@@ -831,8 +843,8 @@ place_items (ehl_cases *c)
   c->placed = true;
 }
 
-/* Put each case's items in date order and let the pruner drop those
-   that can no longer matter.  The items stay together by case, and new
+/* Put each case's items in date order, keep one of each record read
+   twice, and let the pruner drop those that can no longer matter.  The items stay together by case, and new
    ones go after them.  */
 static bool
 prune (ehl_cases *c)

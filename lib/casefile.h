@@ -27,6 +27,7 @@ struct ehl_item
   uint16_t file_no;             /* index of the file among the operands */
   int8_t type;                  /* enum ehl_type */
   uint32_t case_no;             /* casefile's own: its case, until resolve */
+  uint32_t text_hash;           /* the record's (struct ehl_record) */
 };
 
 struct ehl_case
@@ -111,8 +112,8 @@ size_t ehl_cases_unforeseen (const ehl_cases *c);
    kept.  It may count what it lets go in the case's N_TALLY counters
    (ehl_cases_tally).  PRUNE must keep every network item that merging
    could still need.  False from PRUNE means memory ran out; it must then
-   have kept everything.  Of the same record read twice (the same day and
-   id) PRUNE sees one item at a time; a copy that comes after PRUNE let
+   have kept everything.  Of the same record read twice (the same day,
+   id and text) PRUNE sees one item at a time; a copy that comes after PRUNE let
    the first go is handed to it again, and ehl_cases_tally counts it
    once.  */
 typedef bool ehl_prune_fn (struct ehl_case *k, struct ehl_item *items,
@@ -137,7 +138,7 @@ bool ehl_cases_merge (ehl_cases *dst, ehl_cases *src);
 
 /* Apply supersedes and void, order each case's items by date (ties: by
    id, then file, then line), keep one of the same record read more than
-   once (the same day and id) and merge network members by name: one item per
+   once (the same day, id and text) and merge network members by name: one item per
    person, dated by their earliest record, every other field from the
    latest-dated record that has it.  Network items must have been kept
    with their json.  Then the cases, sorted by identifier.  */

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "jsonload.h"
 #include "operand.h"
+#include "strmap.h"
 
 struct ehl_reader
 {
@@ -355,6 +356,7 @@ ehl_reader_next (ehl_reader *r, struct ehl_record *rec)
       rec->line = r->line;
       rec->file_no = r->file_no;
       rec->type = type;
+      rec->text_hash = (uint32_t) ehl_hash_bytes (text, len);
       return true;
     }
 }

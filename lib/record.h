@@ -4,6 +4,7 @@
 #define EHLOG_RECORD_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <jansson.h>
 
@@ -18,6 +19,8 @@ struct ehl_record
   long line;
   int file_no;                  /* index of FILE among the operands */
   enum ehl_type type;           /* EHL_T_UNKNOWN if not a known type */
+  uint32_t text_hash;           /* of the line's text (ehl_hash_bytes):
+                                   copies of a line have the same */
 };
 
 /* How records are checked as they are read.  */

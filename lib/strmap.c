@@ -33,6 +33,36 @@ ehl_hash_string (const char *s)
   return h;
 }
 
+/* Two lanes over alternate words, so that the multiplications overlap;
+   then a finaliser that spreads every bit over the whole word.  */
+uint64_t
+ehl_hash_bytes (const void *p, size_t n)
+{
+  const uint64_t k = UINT64_C (0x9e3779b97f4a7c15);
+  const unsigned char *s = p;
+  uint64_t a = n ^ k, b = n * k, w, v;
+  for (; n >= 16; s += 16, n -= 16)
+    {
+      memcpy (&w, s, 8);
+      memcpy (&v, s + 8, 8);
+      a = (a ^ w) * UINT64_C (0xff51afd7ed558ccd);
+      b = (b ^ v) * UINT64_C (0xc4ceb9fe1a85ec53);
+      a ^= a >> 31;
+      b ^= b >> 29;
+    }
+  w = v = 0;
+  memcpy (&w, s, n < 8 ? n : 8);
+  if (n > 8)
+    memcpy (&v, s + 8, n - 8);
+  a = (a ^ w) * UINT64_C (0xff51afd7ed558ccd);
+  b = (b ^ v) * UINT64_C (0xc4ceb9fe1a85ec53);
+  uint64_t h = a ^ (b >> 32 | b << 32);
+  h ^= h >> 33;
+  h *= UINT64_C (0xff51afd7ed558ccd);
+  h ^= h >> 33;
+  return h;
+}
+
 ehl_strmap *
 ehl_strmap_new (void)
 {

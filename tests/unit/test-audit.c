@@ -389,7 +389,12 @@ test_read_twice (void)
     = ehl_expect_load_file ("data/expectations/sow-2020-21.json", stderr);
   CHECK (twice && set);
   if (!twice || !set)
-    return;
+    {
+      ehl_expect_free (set);
+      free (twice);
+      globfree (&g);
+      return;
+    }
   for (int i = 0; i < 2 * n; i++)
     twice[i] = g.gl_pathv[i % n];
   struct records once = { 0 }, again = { 0 };

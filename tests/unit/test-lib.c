@@ -187,7 +187,8 @@ static bool
 add_record (ehl_cases *c, const char *text, long line)
 {
   json_error_t err;
-  struct ehl_record rec = { json_loads (text, 0, &err), "f", line, 0, 0 };
+  struct ehl_record rec = { json_loads (text, 0, &err), "f", line, 0, 0,
+                            (uint32_t) ehl_hash_bytes (text, strlen (text)) };
   struct ehl_item *item = NULL;
   rec.type = ehl_type_from_name (ehl_get_str (rec.json, "type"));
   bool ok = rec.json && ehl_cases_add (c, &rec, ehl_case_key_of (rec.json),
