@@ -41,6 +41,8 @@ enum
 #define QUOTED_TOO_LONG "a quoted cell over 1 MiB long (a quote not closed?)"
 _Static_assert (MAX_CELLS == 4096 && MAX_ROW == 16 << 20
                 && MAX_CELL == 1 << 20, "the messages name the limits");
+_Static_assert (BLOCK < MAX_CELL, "on_cell reads QUOTED of a cell begun"
+                " in an earlier piece");
 
 enum role
 {
@@ -722,10 +724,12 @@ abandon_input (ehl_csvin *c, const char *why)
   c->abandon = true;
 }
 
-/* The length of the cell being parsed (libcsv's struct is public:
-   ENTRY_POS is what it holds of the cell so far).  A quoted cell's
-   closing quote stays there until the next character says the cell has
-   ended: it is not the cell's.  */
+/* The length of the cell being parsed, or at most one byte short of it
+   (libcsv's struct is public: ENTRY_POS is what it holds of the cell so
+   far).  A quoted cell's closing quote stays there until the next byte
+   says the cell has ended: it is not the cell's.  While the quote is
+   still open, one byte is taken off all the same; on_cell sees the
+   whole cell.  */
 static size_t
 cell_so_far (const ehl_csvin *c)
 {
@@ -746,7 +750,10 @@ on_cell (void *data, size_t len, void *vc)
     }
   if (len > MAX_CELL)
     {
-      /* Quoted: see cell_too_long.  */
+      /* Quoted: see cell_too_long.  csv_parse writes its state back to
+         the struct only when it returns, so QUOTED is the cell's as the
+         piece began: this cell's, since one over MAX_CELL cannot have
+         begun in this piece (BLOCK).  */
       if (c->parser.quoted)
         abandon_input (c, QUOTED_TOO_LONG);
       else
@@ -830,7 +837,7 @@ parse_failed (ehl_csvin *c)
 }
 
 /* The cell being parsed has grown over MAX_CELL.  Quoted (libcsv's
-   QUOTED, which stays set until the cell is handed over), it may be a
+   QUOTED), it may be a
    quote never closed, and no row boundary after it can be trusted: the
    rest of the input is not read, whether the quote closes later or not
    (on_cell does the same for one that closed within a read).  Not
