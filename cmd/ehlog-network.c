@@ -1060,11 +1060,8 @@ read_network (const struct options *o, char *const *files, int nfiles)
                            : "format");
   /* Days waiting count to --as-of, or to today.  */
   ehl_day today = o->as_of;
-  if (o->unspoken && today == EHL_NO_DAY && !ehl_date_today (&today))
-    {
-      ehl_warn ("%s", EHL_BAD_TODAY);
-      return EHL_EXIT_TROUBLE;
-    }
+  if (o->unspoken && !ehl_as_of_or_today (o->as_of, &today))
+    return EHL_EXIT_TROUBLE;
   struct keep keep;
   keep_init (&keep, !o->ecomap && !o->unspoken, o->ecomap);
   /* A case asked for is listed even with nothing recorded

@@ -294,11 +294,8 @@ main (int argc, char **argv)
   struct options o = { .as_of = EHL_NO_DAY, .jobs = ehl_cpu_count () };
   ehl_cli_init (argc, argv);
   int status = parse_options (argc, argv, &o);
-  if (status < 0 && o.as_of == EHL_NO_DAY && !ehl_date_today (&o.report.date))
-    {
-      ehl_warn ("%s", EHL_BAD_TODAY);
-      status = EHL_EXIT_TROUBLE;
-    }
+  if (status < 0 && !ehl_as_of_or_today (o.as_of, &o.report.date))
+    status = EHL_EXIT_TROUBLE;
   if (status >= 0)
     {
       ehl_case_list_free (&o.cases);
@@ -311,8 +308,6 @@ main (int argc, char **argv)
   if (!path)
     ehl_warn ("memory exhausted");
   free (default_path);
-  if (o.as_of != EHL_NO_DAY)
-    o.report.date = o.as_of;
   o.report.jobs = (int) o.jobs;
   struct ehl_read_stats st = { 0 };
   ehl_audit *a = set ? audit_files (&o, set, argv + optind, argc - optind,

@@ -109,6 +109,16 @@ ehl_as_of_option (const char *arg, ehl_day *as_of)
 }
 
 bool
+ehl_as_of_or_today (ehl_day as_of, ehl_day *day)
+{
+  *day = as_of;
+  if (as_of != EHL_NO_DAY || ehl_date_today (day))
+    return true;
+  ehl_warn ("%s", EHL_BAD_TODAY);
+  return false;
+}
+
+bool
 ehl_list_format_option (const char *arg, enum ehl_format *format)
 {
   if (ehl_format_parse (arg, 1u << EHL_FMT_TEXT | 1u << EHL_FMT_NDJSON

@@ -43,6 +43,10 @@ void ehl_case_list_free (struct ehl_case_list *l);
 bool ehl_case_option (struct ehl_case_list *l, const char *arg);
 /* --as-of DATE, YYYY-MM-DD or DD/MM/YYYY.  */
 bool ehl_as_of_option (const char *arg, ehl_day *as_of);
+/* The day a view is taken on, in *DAY: AS_OF if given (not EHL_NO_DAY),
+   else today; false, with EHL_BAD_TODAY said, if today is not to be
+   had.  */
+bool ehl_as_of_or_today (ehl_day as_of, ehl_day *day);
 /* --format text|ndjson|csv.  */
 bool ehl_list_format_option (const char *arg, enum ehl_format *format);
 
