@@ -19,6 +19,9 @@
 # define PREFETCH(p, write) ((void) (p))
 #endif
 
+_Static_assert (sizeof (struct ehl_item) <= 40,
+                "an item is 40 bytes at most: it is most of the memory");
+
 /* The records a pruner let go and counted in one counter: their keys
    (item_key), as they came; resolve counts each once.  */
 struct ehl_keys
@@ -199,8 +202,9 @@ case_at (ehl_cases *c, const char *id, size_t hash)
       s = find_slot (c->slots, c->n_slots, id, hash);
     }
   struct ehl_case *k;
-  /* Items name their case in 32 bits.  */
-  if (c->n == UINT32_MAX
+  /* Items name their case in 24 bits (a council has tens of thousands;
+     sixteen million would not fit in memory anyway).  */
+  if (c->n == EHL_MAX_CASES
       || !ehl_grow (&c->list, &c->cap, c->n, sizeof *c->list)
       || !(k = new_case (id)))
     return NULL;
@@ -299,7 +303,9 @@ note_removed (ehl_cases *c, struct ehl_case *k, size_t hash,
 }
 
 /* Is B a copy of A: the same line read again (the same day, id and
-   text)?  A record edited by hand that kept its id is not.  */
+   text)?  A record edited by hand that kept its id is not (but for one
+   in 65,536, whose text hash agrees in the 16 bits items keep: that
+   one is taken for a copy).  */
 static bool
 same_record (const struct ehl_item *a, const struct ehl_item *b)
 {
@@ -376,8 +382,8 @@ ehl_cases_add (ehl_cases *c, const struct ehl_record *rec,
   it->line = (uint32_t) rec->line;
   it->file_no = (uint16_t) rec->file_no;
   it->type = (int8_t) rec->type;
-  it->case_no = (uint32_t) k->no;
-  it->text_hash = rec->text_hash;
+  it->case_no = (unsigned) k->no;
+  it->text_hash = (uint16_t) rec->text_hash;
   k->n_items++;
   *item = it;
   return true;
@@ -471,7 +477,7 @@ move_items (ehl_cases *dst, ehl_cases *src)
       for (size_t i = left; i < left + n; i++)
         {
           to[i] = src->items[i];
-          to[i].case_no = (uint32_t) src->list[to[i].case_no]->dst_no;
+          to[i].case_no = (unsigned) src->list[to[i].case_no]->dst_no;
         }
       shrink_items (src, left);
     }

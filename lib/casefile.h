@@ -25,10 +25,16 @@ struct ehl_item
   ehl_day day;
   uint32_t line;
   uint16_t file_no;             /* index of the file among the operands */
-  int8_t type;                  /* enum ehl_type */
-  uint32_t case_no;             /* casefile's own: its case, until resolve */
-  uint32_t text_hash;           /* the record's (struct ehl_record) */
+  uint16_t text_hash;           /* the record's (struct ehl_record), cut
+                                   short: see same_record */
+  /* Packed so that an item takes 40 bytes, not 48: at a million
+     records that is 4 MB of the peak.  */
+  unsigned case_no : 24;        /* casefile's own: its case, until resolve
+                                   (so at most EHL_MAX_CASES cases) */
+  signed type : 8;              /* enum ehl_type */
 };
+
+#define EHL_MAX_CASES (1u << 24)
 
 struct ehl_case
 {
