@@ -850,8 +850,8 @@ place_items (ehl_cases *c)
 }
 
 /* Put each case's items in date order, keep one of each record read
-   twice, and let the pruner drop those that can no longer matter.  The items stay together by case, and new
-   ones go after them.  */
+   twice, and let the pruner drop those that can no longer matter.  The
+   items stay together by case, and new ones go after them.  */
 static bool
 prune (ehl_cases *c)
 {

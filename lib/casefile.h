@@ -119,9 +119,9 @@ size_t ehl_cases_unforeseen (const ehl_cases *c);
    (ehl_cases_tally).  PRUNE must keep every network item that merging
    could still need.  False from PRUNE means memory ran out; it must then
    have kept everything.  Of the same record read twice (the same day,
-   id and text) PRUNE sees one item at a time; a copy that comes after PRUNE let
-   the first go is handed to it again, and ehl_cases_tally counts it
-   once.  */
+   id and text) PRUNE sees one item at a time; a copy that comes after
+   PRUNE let the first go is handed to it again, and ehl_cases_tally
+   counts it once.  */
 typedef bool ehl_prune_fn (struct ehl_case *k, struct ehl_item *items,
                            size_t *n, void *ctx);
 void ehl_cases_prune_with (ehl_cases *c, ehl_prune_fn *prune, void *ctx,
@@ -143,10 +143,10 @@ struct ehl_case *ehl_cases_case (ehl_cases *c, const char *id);
 bool ehl_cases_merge (ehl_cases *dst, ehl_cases *src);
 
 /* Apply supersedes and void, order each case's items by date (ties: by
-   id, then file, then line), keep one of the same record read more than
-   once (the same day, id and text) and merge network members by name: one item per
-   person, dated by their earliest record, every other field from the
-   latest-dated record that has it.  Network items must have been kept
+   id, text hash, file, then line), keep one of the same record read
+   more than once (the same day, id and text) and merge network members
+   by name: one item per person, dated by their earliest record, every
+   other field from the latest-dated record that has it.  Network items must have been kept
    with their json.  Then the cases, sorted by identifier.  */
 bool ehl_cases_resolve (ehl_cases *c);
 
