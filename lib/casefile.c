@@ -535,8 +535,8 @@ cmp_cases (const void *a, const void *b)
                  (*(struct ehl_case *const *) b)->id);
 }
 
-/* Put K's items in date order (cmp_items: ties by id, then file and
-   line).  A case has few items, most of them in order already after a
+/* Put K's items in date order (cmp_items: ties by id, text hash, file
+   and line).  A case has few items, most of them in order already after a
    prune (those it kept): sorting by insertion moves just the new ones,
    in about half of qsort's time (1M records).  */
 static void
@@ -603,6 +603,15 @@ drop_repeats (struct ehl_case *k)
         k->items[out++] = *it;
     }
   k->n_items = out;
+}
+
+/* K's items in date order, each record once: what a prune and resolve
+   both start from.  */
+static void
+order_items (struct ehl_case *k)
+{
+  sort_by_date (k);
+  drop_repeats (k);
 }
 
 /* Sort the N KEYS and drop repeats; how many are left.  */
@@ -772,8 +781,7 @@ resolve_cases (void *ctx, size_t begin, size_t end, int part)
     {
       struct ehl_case *k = r->c->list[i];
       drop_removed (k);
-      sort_by_date (k);
-      drop_repeats (k);
+      order_items (k);
       ok &= settle_tally (k, r->c->n_tally, &held, &cap_held);
       ok &= merge_network (k, r->ops);
     }
@@ -863,8 +871,7 @@ prune (ehl_cases *c)
       struct ehl_case *k = c->list[i];
       if (k->n_items == 0)
         continue;
-      sort_by_date (k);
-      drop_repeats (k);
+      order_items (k);
       size_t n = k->n_items;
       /* A pruner that fails keeps everything.  */
       ok = ok && c->prune (k, k->items, &n, c->prune_ctx);
