@@ -737,6 +737,19 @@ cell_so_far (const ehl_csvin *c)
   return c->parser.quoted && n > 0 ? n - 1 : n;
 }
 
+/* A cell over MAX_CELL: if quoted (libcsv's QUOTED), it may be a quote
+   never closed, and no row boundary after it can be trusted: the rest
+   of the input is not read, whether the quote closed later or not (that
+   depends on where the reads fell).  True if so; an unquoted cell ends
+   with its line, and only its row is refused (the caller's part).  */
+static bool
+quoted_too_long (ehl_csvin *c)
+{
+  if (c->parser.quoted)
+    abandon_input (c, QUOTED_TOO_LONG);
+  return c->parser.quoted;
+}
+
 static void
 on_cell (void *data, size_t len, void *vc)
 {
@@ -748,15 +761,12 @@ on_cell (void *data, size_t len, void *vc)
       c->too_big = ROW_TOO_LONG;
       return;
     }
+  /* csv_parse writes its state back to the struct only when it
+     returns, so QUOTED is the cell's as the piece began: this cell's,
+     since one over MAX_CELL cannot have begun in this piece (BLOCK).  */
   if (len > MAX_CELL)
     {
-      /* Quoted: see cell_too_long.  csv_parse writes its state back to
-         the struct only when it returns, so QUOTED is the cell's as the
-         piece began: this cell's, since one over MAX_CELL cannot have
-         begun in this piece (BLOCK).  */
-      if (c->parser.quoted)
-        abandon_input (c, QUOTED_TOO_LONG);
-      else
+      if (!quoted_too_long (c))
         c->too_big = CELL_TOO_LONG;
       return;
     }
@@ -836,21 +846,14 @@ parse_failed (ehl_csvin *c)
   c->skip_to_eol = parser_start (c);
 }
 
-/* The cell being parsed has grown over MAX_CELL.  Quoted (libcsv's
-   QUOTED), it may be a
-   quote never closed, and no row boundary after it can be trusted: the
-   rest of the input is not read, whether the quote closes later or not
-   (on_cell does the same for one that closed within a read).  Not
-   quoted, it ends with its line: its row is refused, and reading resumes
-   at the next line.  Either way the parser's buffer is given back.  */
+/* The cell being parsed has grown over MAX_CELL (quoted_too_long).
+   Not quoted, its row is refused now and reading resumes at the next
+   line, the parser's buffer given back.  */
 static void
 cell_too_long (ehl_csvin *c)
 {
-  if (c->parser.quoted)
-    {
-      abandon_input (c, QUOTED_TOO_LONG);
-      return;
-    }
+  if (quoted_too_long (c))
+    return;
   refuse_row (c, c->row_start, CELL_TOO_LONG);
   reset_row (c);
   c->skip_to_eol = parser_start (c);
