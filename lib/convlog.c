@@ -198,10 +198,9 @@ ehl_log_fill_envelope (struct ehl_log *log, const struct ehl_make_env *env)
 {
   /* Without a date to take as today the form's date is left empty:
      recording it then says why.  */
-  char today[11] = "";
-  ehl_day day;
-  if (ehl_date_today (&day))
-    ehl_date_format (day, today);
+  char today[11];
+  if (!ehl_date_today_text (today))
+    *today = '\0';
   const char *by = env->by.text ? env->by.text : ehl_default_by ();
   const struct { enum ehl_part_id p; const char *text; } fill[] = {
     { EHL_P_CASE, env->case_id.text },

@@ -129,3 +129,13 @@ ehl_date_today (ehl_day *day)
   *day = ehl_days_from_civil (tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
   return true;
 }
+
+bool
+ehl_date_today_text (char buf[11])
+{
+  ehl_day day;
+  if (!ehl_date_today (&day))
+    return false;
+  ehl_date_format (day, buf);
+  return true;
+}

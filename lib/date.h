@@ -22,6 +22,8 @@ void ehl_date_format (ehl_day day, char buf[11]);
    that must be reproducible stops then; it does not fall back on the
    clock.  */
 bool ehl_date_today (ehl_day *day);
+/* The same, as "YYYY-MM-DD" in BUF (at least 11 bytes).  */
+bool ehl_date_today_text (char buf[11]);
 #define EHL_BAD_TODAY "EHLOG_TODAY: not a date of the form YYYY-MM-DD"
 
 bool ehl_date_valid (int y, int m, int d);

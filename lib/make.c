@@ -480,12 +480,8 @@ ehl_maker_envelope (ehl_maker *mk, json_t *rec,
   else
     {
       char today[11];
-      ehl_day day;
-      if (ehl_date_today (&day))
-        {
-          ehl_date_format (day, today);
-          set_string (mk, rec, "date", today);
-        }
+      if (ehl_date_today_text (today))
+        set_string (mk, rec, "date", today);
       else
         ehl_maker_problem (mk, rec, "date", NULL, "%s", EHL_BAD_TODAY);
     }
