@@ -36,18 +36,27 @@ ehl_write_record (FILE *out, json_t *rec)
          && putc ('\n', out) != EOF;
 }
 
-/* write(2) all of BUF in one call; a short write is an error (a record
-   must never be split between two writes).  */
+/* write(2) all of BUF.  One call writes it whole unless the file cannot
+   take it all; the rest is then written too, so that the error that
+   stopped it (ENOSPC, EFBIG, EDQUOT) is the one reported.  */
 static bool
 write_whole (int fd, const char *buf, size_t len)
 {
-  ssize_t w;
-  do
-    w = write (fd, buf, len);
-  while (w < 0 && errno == EINTR);
-  if (w >= 0 && (size_t) w != len)
-    errno = ENOSPC;
-  return w >= 0 && (size_t) w == len;
+  while (len > 0)
+    {
+      ssize_t w = write (fd, buf, len);
+      if (w < 0 && errno == EINTR)
+        continue;
+      if (w <= 0)
+        {
+          if (w == 0)
+            errno = EIO;        /* no progress and no reason given */
+          return false;
+        }
+      buf += w;
+      len -= (size_t) w;
+    }
+  return true;
 }
 
 /* Does the file FD, SIZE bytes long, end without a newline (a writer
