@@ -312,6 +312,20 @@ same_record (const struct ehl_item *a, const struct ehl_item *b)
   return a->day == b->day && a->id == b->id && a->text_hash == b->text_hash;
 }
 
+/* Sort the N KEYS and drop repeats; how many are left.  */
+static size_t
+unique_keys (uint64_t *keys, size_t n)
+{
+  if (n == 0)
+    return 0;
+  qsort (keys, n, sizeof *keys, ehl_cmp_id);
+  size_t out = 1;
+  for (size_t i = 1; i < n; i++)
+    if (keys[i] != keys[out - 1])
+      keys[out++] = keys[i];
+  return out;
+}
+
 /* One word for what same_record compares, for counting each record
    once: two records with the same key are copies of one line.  */
 static uint64_t
@@ -328,8 +342,17 @@ ehl_cases_tally (ehl_cases *c, struct ehl_case *k,
   if (!k->let_go && !(k->let_go = calloc (c->n_tally, sizeof *k->let_go)))
     return false;
   struct ehl_keys *keys = &k->let_go[t];
-  if (!ehl_grow (&keys->v, &keys->cap, keys->n, sizeof *keys->v))
-    return false;
+  /* Full: drop the copies first (a file named twice lets every record go
+     twice), and grow only if it is still at least half full, so that the
+     keys take at most three words for each record counted, however often
+     it is read.  */
+  if (keys->n == keys->cap)
+    {
+      keys->n = unique_keys (keys->v, keys->n);
+      if (2 * keys->n >= keys->cap
+          && !ehl_grow (&keys->v, &keys->cap, keys->n, sizeof *keys->v))
+        return false;
+    }
   keys->v[keys->n++] = item_key (item);
   return true;
 }
@@ -612,20 +635,6 @@ order_items (struct ehl_case *k)
 {
   sort_by_date (k);
   drop_repeats (k);
-}
-
-/* Sort the N KEYS and drop repeats; how many are left.  */
-static size_t
-unique_keys (uint64_t *keys, size_t n)
-{
-  if (n == 0)
-    return 0;
-  qsort (keys, n, sizeof *keys, ehl_cmp_id);
-  size_t out = 1;
-  for (size_t i = 1; i < n; i++)
-    if (keys[i] != keys[out - 1])
-      keys[out++] = keys[i];
-  return out;
 }
 
 /* How many of the sorted A are in the sorted B.  */

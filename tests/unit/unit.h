@@ -21,18 +21,25 @@ static int unit_passed, unit_failed;
        fprintf (stderr, "%s:%d: got \"%s\", want \"%s\"\n", __FILE__, \
                 __LINE__, g_ ? g_ : "(null)", w_); } } while (0)
 
+/* Make a file from the template PATH (mkstemp), open for writing; NULL
+   if it cannot be made.  */
+static inline FILE *
+open_temp (char *path)
+{
+  int fd = mkstemp (path);
+  FILE *f = fd >= 0 ? fdopen (fd, "w") : NULL;
+  if (!f && fd >= 0)
+    close (fd);
+  return f;
+}
+
 /* Make a file from the template PATH (mkstemp) holding TEXT.  */
 static inline bool
 write_temp (char *path, const char *text)
 {
-  int fd = mkstemp (path);
-  FILE *f = fd >= 0 ? fdopen (fd, "w") : NULL;
+  FILE *f = open_temp (path);
   if (!f)
-    {
-      if (fd >= 0)
-        close (fd);
-      return false;
-    }
+    return false;
   bool ok = fputs (text, f) >= 0;
   return (fclose (f) == 0) & ok;
 }
