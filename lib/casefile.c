@@ -23,7 +23,8 @@ _Static_assert (sizeof (struct ehl_item) <= 40,
                 "an item is 40 bytes at most: it is most of the memory");
 
 /* The records a pruner let go and counted in one counter: their keys
-   (item_key), as they came; resolve counts each once.  */
+   (item_key), with repeats dropped whenever the array fills up
+   (ehl_cases_tally); resolve counts each once.  */
 struct ehl_keys
 {
   uint64_t *v;
@@ -349,8 +350,10 @@ ehl_cases_tally (ehl_cases *c, struct ehl_case *k,
   if (keys->n == keys->cap)
     {
       keys->n = unique_keys (keys->v, keys->n);
+      /* Grow by half even if a few went: else the next key fills it
+         again, and each key costs a sort.  */
       if (2 * keys->n >= keys->cap
-          && !ehl_grow (&keys->v, &keys->cap, keys->n, sizeof *keys->v))
+          && !ehl_grow (&keys->v, &keys->cap, keys->cap, sizeof *keys->v))
         return false;
     }
   keys->v[keys->n++] = item_key (item);
