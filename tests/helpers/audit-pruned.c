@@ -7,11 +7,14 @@
    each of their allocations.  Writes the report as NDJSON, whose
    reasons give the counts ("8 scales, at least 2 needed"); exit status as
    ehlog-report's (0, 1 findings, 2 trouble, saying "memory exhausted"
-   when memory ran out).  */
+   when memory ran out).  Unlike ehlog-report it stops, with status 2, if
+   it cannot look the input over for corrections (a pipe) or let go of no
+   record.  */
 #include <config.h>
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "audit.h"
 #include "caseread.h"
@@ -25,18 +28,20 @@
 enum { READERS = 2 };
 
 /* Deal the records of FILES in turn to A[0] and A[1].  False if memory
-   ran out; *BAD counts the lines and files reported and skipped.  */
+   ran out; *READ counts the records dealt, *BAD the lines and files
+   reported and skipped.  */
 static bool
-deal (ehl_audit *a[READERS], char *const *files, int nfiles, long *bad)
+deal (ehl_audit *a[READERS], char *const *files, int nfiles, size_t *read,
+      long *bad)
 {
   ehl_reader *rd = ehl_reader_new (files, nfiles, EHL_READ_VALIDATE);
   if (!rd)
     return false;
   struct ehl_record rec;
   bool ok = true;
-  for (size_t i = 0; ok && ehl_reader_next (rd, &rec); i++)
+  for (*read = 0; ok && ehl_reader_next (rd, &rec); ++*read)
     {
-      ok = ehl_audit_add (a[i % READERS], &rec);
+      ok = ehl_audit_add (a[*read % READERS], &rec);
       json_decref (rec.json);
     }
   const struct ehl_read_stats *st = ehl_reader_stats (rd);
@@ -45,7 +50,7 @@ deal (ehl_audit *a[READERS], char *const *files, int nfiles, long *bad)
   return ok;
 }
 
-/* The resolved audit of FILES, or NULL if memory ran out.  */
+/* The resolved audit of FILES, or NULL after saying why not.  */
 static ehl_audit *
 audit (const ehl_expect_set *set, char *const *files, int nfiles, long *bad)
 {
@@ -53,45 +58,90 @@ audit (const ehl_expect_set *set, char *const *files, int nfiles, long *bad)
   ehl_corrections *known = ehl_corrections_scan (files, nfiles,
                                                  EHL_READ_VALIDATE,
                                                  EHL_NO_DAY, 1, &no_memory);
+  if (!known)
+    {
+      /* ehlog-report would read on without letting go: of no use here.  */
+      ehl_warn (no_memory ? "memory exhausted"
+                : "cannot look the input over for corrections");
+      return NULL;
+    }
   struct ehl_audit_opts ao = { EHL_NO_DAY, files, nfiles, false, NULL,
                                known, 2 };
   ehl_audit *a[READERS] = { NULL, NULL };
-  bool ok = known != NULL;
+  bool ok = true;
   for (int i = 0; ok && i < READERS; i++)
     ok = (a[i] = ehl_audit_new (set, &ao)) != NULL;
-  ok = ok && deal (a, files, nfiles, bad);
-  if (a[1])
+  size_t read = 0;
+  ok = ok && deal (a, files, nfiles, &read, bad);
+  if (ok)
     {
-      ok = ehl_audit_merge (a[0], a[1]) && ok;
+      ok = ehl_audit_merge (a[0], a[1]);
       a[1] = NULL;              /* freed by the merge */
     }
   ok = ok && ehl_audit_resolve (a[0], 1);
   ehl_corrections_free (known);
+  ehl_audit_free (a[1]);
   if (!ok)
     {
+      ehl_warn ("memory exhausted");
       ehl_audit_free (a[0]);
       return NULL;
     }
   return a[0];
 }
 
+/* With --let-go: say how many items the audit A of FILES holds, and how
+   many an audit that lets go of nothing holds (so a test can see that it
+   let go of some).  False after saying why not.  */
+static bool
+say_let_go (const ehl_expect_set *set, char *const *files, int nfiles,
+            const ehl_audit *a)
+{
+  struct ehl_audit_opts ao = { EHL_NO_DAY, files, nfiles, false, NULL,
+                               NULL, 0 };
+  ehl_audit *all = ehl_audit_new (set, &ao);
+  ehl_audit *one[READERS] = { all, all };
+  size_t read;
+  long bad;
+  bool ok = all && deal (one, files, nfiles, &read, &bad)
+            && ehl_audit_resolve (all, 1);
+  if (ok)
+    fprintf (stderr, "audit-pruned: %zu items held, %zu without letting go\n",
+             ehl_audit_item_count (a), ehl_audit_item_count (all));
+  else
+    ehl_warn ("memory exhausted");
+  ehl_audit_free (all);
+  return ok;
+}
+
 int
 main (int argc, char **argv)
 {
   ehl_cli_init (argc, argv);
+  bool show_let_go = argc > 1 && strcmp (argv[1], "--let-go") == 0;
+  if (show_let_go)
+    {
+      argc--;
+      argv++;
+    }
   if (argc < 2)
     {
-      fprintf (stderr, "usage: audit-pruned FILE...\n");
+      fprintf (stderr, "usage: audit-pruned [--let-go] FILE...\n");
       return EHL_EXIT_TROUBLE;
     }
   char *path = ehl_expect_default_path ();
+  if (!path)
+    ehl_warn ("memory exhausted");
   ehl_expect_set *set = path ? ehl_expect_load_file (path, NULL) : NULL;
   free (path);
   long bad = 0;
   ehl_audit *a = set ? audit (set, argv + 1, argc - 1, &bad) : NULL;
   int status = EHL_EXIT_TROUBLE;
-  if (!path || (set && !a))
-    ehl_warn ("memory exhausted");
+  if (a && show_let_go && !say_let_go (set, argv + 1, argc - 1, a))
+    {
+      ehl_audit_free (a);
+      a = NULL;
+    }
   struct ehl_report_opts ro = { EHL_FMT_NDJSON, false, NULL, 0, 1 };
   bool shortfall = false;
   if (a && ehl_as_of_or_today (EHL_NO_DAY, &ro.date))
