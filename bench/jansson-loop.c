@@ -7,8 +7,9 @@
    cannot be read.
 
    --arena: jansson allocates from a buffer that is reset after each
-   line (json_set_alloc_funcs), as ehlog's reader does (lib/jsonload.c),
-   instead of with malloc.  What is left is the lexer and the building
+   line (json_set_alloc_funcs), instead of with malloc; ehlog's reader
+   does much the same (lib/jsonload.c, which also keeps a header on each
+   block and feeds jansson through json_load_callback).  What is left is the lexer and the building
    of values: the floor under any reader that decodes every record with
    jansson.
 
@@ -22,6 +23,7 @@
 #include <sys/types.h>
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -47,7 +49,10 @@ arena_malloc (size_t size)
 static void
 arena_free (void *p)
 {
-  if ((char *) p < arena || (char *) p >= arena + ARENA_SIZE)
+  /* As integers: comparing pointers into different objects is
+     undefined.  */
+  uintptr_t at = (uintptr_t) p, start = (uintptr_t) arena;
+  if (at < start || at - start >= ARENA_SIZE)
     free (p);
 }
 
