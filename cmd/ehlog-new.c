@@ -186,10 +186,10 @@ record_main (enum ehl_type type, int argc, char **argv)
       longopts = ehl_options_join (tables, 3);
     }
   int status = EHL_EXIT_TROUBLE;
-  if (!rec || !longopts)
-    ehl_warn ("%s", strerror (ENOMEM));
-  else
+  if (rec && longopts)
     status = make_record (type, argc, argv, mk, rec, fo, longopts);
+  else if (!mk || rec)            /* ehl_maker_begin said so itself */
+    ehl_warn ("%s", strerror (ENOMEM));
   free (longopts);
   ehl_fieldopts_free (fo);
   ehl_maker_free (mk);
