@@ -360,11 +360,10 @@ ehl_cases_tally (ehl_cases *c, struct ehl_case *k,
   return true;
 }
 
-/* The id of record JSON in *ID: its own, or the one its content would
-   have.  False only if memory ran out (an id of 0 would make all such
-   records of a day one: drop_repeats).  */
-static bool
-record_id (json_t *json, uint64_t *id)
+/* False only if memory ran out: an id of 0 would make all such records
+   of a day one (drop_repeats).  */
+bool
+ehl_record_id_of (json_t *json, uint64_t *id)
 {
   char text[EHL_ID_LEN + 1];
   return ehl_id_parse (ehl_get_str (json, "id"), id)
@@ -393,7 +392,7 @@ ehl_cases_add (ehl_cases *c, const struct ehl_record *rec,
   if (!keep)
     return true;
   uint64_t id;
-  if (!record_id (rec->json, &id))
+  if (!ehl_record_id_of (rec->json, &id))
     return false;
   if (c->known && ehl_corrections_named (c->known, k->id, key.hash, id))
     return true;
@@ -542,7 +541,7 @@ cmp_items (const void *a, const void *b)
     return x->day < y->day ? -1 : 1;
   /* Records of one day in an order of their own, not the files': which
      of two records of a member wins must not depend on where they sit.
-     The id is the content's hash (record_id computes it for a record
+     The id is the content's hash (ehl_record_id_of computes it for a record
      without one); a copy of a line sits next to it (drop_repeats), and
      the same line twice keeps file order.  */
   if (x->id != y->id)

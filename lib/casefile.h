@@ -185,6 +185,9 @@ const char *ehl_item_file (const ehl_cases *c, const struct ehl_item *item);
 /* Record id text <-> number.  */
 bool ehl_id_parse (const char *hex, uint64_t *out);
 void ehl_id_format (uint64_t id, char out[17]);
+/* The id of record JSON in *ID: its own "id", or the one its content
+   would have (ehl_record_id).  False only if memory ran out.  */
+bool ehl_record_id_of (json_t *json, uint64_t *id);
 /* Compare two ids (uint64_t) for qsort and bsearch.  */
 int ehl_cmp_id (const void *a, const void *b);
 

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "casefile.h"
 #include "caseread.h"
 #include "cli.h"
 #include "date.h"
@@ -743,10 +744,123 @@ ehl_maker_check (ehl_maker *mk)
   return mk->problems;
 }
 
+/* ---- corrections that would change nothing ---- */
+
+/* A record a correction among the records to append names.  */
+struct target
+{
+  const char *case_id;
+  const char *field;            /* "supersedes" or "target" */
+  uint64_t id;
+  bool found;
+};
+
+/* Note the record REC's FIELD names, if any.  False if memory ran out.  */
+static bool
+add_target (struct target **t, size_t *n, size_t *cap, json_t *rec,
+            const char *field)
+{
+  uint64_t id;
+  const char *case_id = ehl_get_str (rec, "case");
+  if (!case_id || !ehl_id_parse (ehl_get_str (rec, field), &id))
+    return true;
+  if (!ehl_grow (t, cap, *n, sizeof **t))
+    return false;
+  (*t)[(*n)++] = (struct target) { case_id, field, id, false };
+  return true;
+}
+
+/* Mark the targets T (N of them) that a record of FILE, open as IN, is.
+   False if memory ran out, or if the file could not be read: then the
+   reader's own message is said and *SAID set (its messages about bad
+   lines, which are ehlog-check's business, are not said).  */
+static bool
+find_targets (FILE *in, const char *file, struct target *t, size_t n,
+              bool *said_why)
+{
+  char *said = NULL;
+  size_t said_len = 0;
+  FILE *diag = open_memstream (&said, &said_len);
+  ehl_reader *rd = diag ? ehl_reader_new_stream (in, file, EHL_READ_RAW)
+                        : NULL;
+  bool ok = rd != NULL;
+  if (rd)
+    ehl_reader_divert (rd, diag);
+  unsigned long failures = ehl_alloc_failures ();
+  struct ehl_record rec;
+  while (ok && ehl_reader_next (rd, &rec))
+    {
+      const char *case_id = ehl_get_str (rec.json, "case");
+      uint64_t id = 0;
+      bool have_id = false;
+      for (size_t i = 0; ok && case_id && i < n; i++)
+        if (!t[i].found && strcmp (t[i].case_id, case_id) == 0)
+          {
+            if (!have_id)
+              ok = have_id = ehl_record_id_of (rec.json, &id);
+            t[i].found = have_id && id == t[i].id;
+          }
+      json_decref (rec.json);
+    }
+  bool trouble = rd && ehl_reader_stats (rd)->io_errors > 0;
+  ehl_reader_free (rd);
+  if (diag && ehl_memstream_close (diag, &said) && trouble)
+    {
+      ehl_say_collected (said, said_len);
+      *said_why = true;
+    }
+  free (said);
+  return ok && !trouble && ehl_alloc_failures () == failures;
+}
+
+/* Warn about each correction among the records to append that names no
+   record of its case in FILE: it would change nothing (ehlog(7)), as a
+   void of another case's record does.  False after saying why if FILE
+   could not be looked over (nothing is appended then).  */
+static bool
+warn_unmatched (ehl_maker *mk, const char *file)
+{
+  struct target *t = NULL;
+  size_t n = 0, cap = 0;
+  bool ok = true, said_why = false;
+  for (size_t i = 0; ok && i < mk->n; i++)
+    {
+      json_t *rec = mk->recs[i].rec;
+      const char *type = ehl_get_str (rec, "type");
+      ok = add_target (&t, &n, &cap, rec, "supersedes")
+           && (!type || strcmp (type, "void") != 0
+               || add_target (&t, &n, &cap, rec, "target"));
+    }
+  FILE *in = ok && n ? fopen (file, "r") : NULL;
+  /* Missing: it names nothing.  Unreadable: appending will say so.  */
+  bool look = ok && n && (in || errno == ENOENT);
+  if (ok && n && !in && errno == ENOMEM)
+    ok = false;
+  if (in)
+    ok = find_targets (in, file, t, n, &said_why);
+  for (size_t i = 0; ok && look && i < n; i++)
+    if (!t[i].found)
+      {
+        char hex[EHL_ID_LEN + 1];
+        ehl_id_format (t[i].id, hex);
+        ehl_warn_at (file, 0, "%s: %s %s: no record of this case in the "
+                     "file has that id, so it changes nothing", t[i].case_id,
+                     t[i].field, hex);
+      }
+  if (in)
+    fclose (in);
+  free (t);
+  if (!ok && !said_why)
+    out_of_memory (mk);
+  return ok;
+}
+
 bool
 ehl_maker_finish (ehl_maker *mk)
 {
   if (ehl_maker_check (mk) > 0)
+    return false;
+  if (mk->env.append && !warn_unmatched (mk, mk->env.append))
     return false;
   if (mk->env.append)
     {
