@@ -275,7 +275,7 @@ static void
 put_value (ehl_maker *mk, json_t *rec, const char *field, json_t *value)
 {
   if (json_object_set_new (rec, field, value) != 0)
-    ehl_maker_problem (mk, rec, field, NULL, "memory exhausted");
+    ehl_maker_out_of_memory (mk);
 }
 
 /* The action's option as a literal.  */

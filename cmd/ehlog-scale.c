@@ -717,7 +717,10 @@ main (int argc, char **argv)
   int status = EHL_EXIT_TROUBLE;
   bool done = false;
   if (!rec || !fo || !longopts)
-    ehl_warn ("memory exhausted");
+    {
+      if (!mk || rec)           /* ehl_maker_begin said so itself */
+        ehl_warn ("memory exhausted");
+    }
   else if (!parse_options (argc, argv, longopts, &o, mk, rec, fo, &done))
     ;                           /* a usage message was given */
   else if (done)
