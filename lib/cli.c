@@ -30,6 +30,17 @@ note_pipe_closed (int sig)
   pipe_closed = 1;
 }
 
+/* A file at its size limit (ulimit -f): the write fails with EFBIG, and
+   is reported like any other, instead of SIGXFSZ killing the program
+   before it can cut back an append or remove a half-written report.  A
+   handler rather than SIG_IGN, so that an editor started from here gets
+   the default back.  */
+static void
+ignore_size_limit_signal (int sig)
+{
+  (void) sig;
+}
+
 /* A standard stream the caller closed keeps its descriptor taken, or the
    next file opened (a temporary file, say) would become standard input or
    output by accident and be read or written as such.  It is taken by a
@@ -80,6 +91,13 @@ ehl_cli_init (int argc, char **argv)
   sa.sa_handler = note_pipe_closed;
   sigemptyset (&sa.sa_mask);
   sigaction (SIGPIPE, &sa, NULL);
+  /* Left ignored if it is (as a caller may want it).  */
+  struct sigaction xfsz;
+  if (sigaction (SIGXFSZ, NULL, &xfsz) == 0 && xfsz.sa_handler != SIG_IGN)
+    {
+      sa.sa_handler = ignore_size_limit_signal;
+      sigaction (SIGXFSZ, &sa, NULL);
+    }
 }
 
 const char *

@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -136,16 +135,10 @@ ehl_append_records (const char *path, json_t *const *recs, size_t n)
   do
     rc = flock (fd, LOCK_EX);
   while (rc != 0 && errno == EINTR);
-  /* A file at its size limit (ulimit -f) would raise SIGXFSZ, whose
-     default kills the program before it cuts the file back: take the
-     EFBIG error instead.  */
-  struct sigaction ignore = { .sa_handler = SIG_IGN }, old;
-  sigemptyset (&ignore.sa_mask);
-  bool restore = sigaction (SIGXFSZ, &ignore, &old) == 0;
+  /* A file at its size limit fails with EFBIG (ehl_cli_init handles
+     SIGXFSZ), and is cut back.  */
   bool ok = rc == 0 && append_locked (fd, recs, n);
   int err = errno;
-  if (restore)
-    sigaction (SIGXFSZ, &old, NULL);
   if (close (fd) != 0 && ok)
     {
       ok = false;
