@@ -5,10 +5,12 @@
 #include "make.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "casefile.h"
@@ -770,10 +772,27 @@ add_target (struct target **t, size_t *n, size_t *cap, json_t *rec,
   return true;
 }
 
-/* Mark the targets T (N of them) that a record of FILE, open as IN, is.
-   False if memory ran out, or if the file could not be read: then the
-   reader's own message is said and *SAID set (its messages about bad
-   lines, which are ehlog-check's business, are not said).  */
+/* Say the lines of the reader's messages TEXT (LEN bytes) that tell why
+   it could not read on: the others are about bad lines, which are
+   ehlog-check's business.  */
+static void
+say_trouble (const char *text, size_t len)
+{
+  for (const char *line = text, *end = text + len; line < end;)
+    {
+      const char *nl = memchr (line, '\n', (size_t) (end - line));
+      size_t n = nl ? (size_t) (nl - line) + 1 : (size_t) (end - line);
+      if (memmem (line, n, "memory exhausted", 16)
+          || memmem (line, n, ": read error: ", 14))
+        ehl_say_collected (line, n);
+      line += n;
+    }
+}
+
+/* Mark the targets T (N of them) that a valid record of FILE, open as IN,
+   is (an invalid one is not read by the audit: correcting it changes
+   nothing).  False if memory ran out, or if the file could not be read:
+   then the reader's reason is said and *SAID_WHY set.  */
 static bool
 find_targets (FILE *in, const char *file, struct target *t, size_t n,
               bool *said_why)
@@ -781,7 +800,7 @@ find_targets (FILE *in, const char *file, struct target *t, size_t n,
   char *said = NULL;
   size_t said_len = 0;
   FILE *diag = open_memstream (&said, &said_len);
-  ehl_reader *rd = diag ? ehl_reader_new_stream (in, file, EHL_READ_RAW)
+  ehl_reader *rd = diag ? ehl_reader_new_stream (in, file, EHL_READ_VALIDATE)
                         : NULL;
   bool ok = rd != NULL;
   if (rd)
@@ -806,39 +825,80 @@ find_targets (FILE *in, const char *file, struct target *t, size_t n,
   ehl_reader_free (rd);
   if (diag && ehl_memstream_close (diag, &said) && trouble)
     {
-      ehl_say_collected (said, said_len);
+      say_trouble (said, said_len);
       *said_why = true;
     }
   free (said);
   return ok && !trouble && ehl_alloc_failures () == failures;
 }
 
-/* Warn about each correction among the records to append that names no
-   record of its case in FILE: it would change nothing (ehlog(7)), as a
-   void of another case's record does.  False after saying why if FILE
-   could not be looked over (nothing is appended then).  */
-static bool
-warn_unmatched (ehl_maker *mk, const char *file)
+/* Open FILE to look for the records corrections name: NULL if it is not
+   a regular file (a device, a pipe or a folder is not read: appending
+   says what it makes of it) or does not exist.  *NO_MEMORY tells if
+   memory ran out.  */
+static FILE *
+open_to_look (const char *file, bool *no_memory)
 {
-  struct target *t = NULL;
-  size_t n = 0, cap = 0;
+  *no_memory = false;
+  int fd = open (file, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  struct stat st;
+  if (fd < 0 || fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      if (fd >= 0)
+        close (fd);
+      return NULL;
+    }
+  FILE *in = fdopen (fd, "r");
+  if (!in)
+    {
+      *no_memory = errno == ENOMEM;
+      close (fd);
+    }
+  return in;
+}
+
+/* The corrections among the records to append whose targets FILE does
+   not hold (see ehl_maker_finish), in *T and *N; false after saying why
+   if FILE could not be looked over.  */
+static bool
+unmatched_targets (ehl_maker *mk, const char *file, struct target **t,
+                   size_t *n)
+{
+  size_t cap = 0;
   bool ok = true, said_why = false;
+  *t = NULL;
+  *n = 0;
   for (size_t i = 0; ok && i < mk->n; i++)
     {
       json_t *rec = mk->recs[i].rec;
       const char *type = ehl_get_str (rec, "type");
-      ok = add_target (&t, &n, &cap, rec, "supersedes")
+      ok = add_target (t, n, &cap, rec, "supersedes")
            && (!type || strcmp (type, "void") != 0
-               || add_target (&t, &n, &cap, rec, "target"));
+               || add_target (t, n, &cap, rec, "target"));
     }
-  FILE *in = ok && n ? fopen (file, "r") : NULL;
-  /* Missing: it names nothing.  Unreadable: appending will say so.  */
-  bool look = ok && n && (in || errno == ENOENT);
-  if (ok && n && !in && errno == ENOMEM)
-    ok = false;
+  bool no_memory = false;
+  FILE *in = ok && *n ? open_to_look (file, &no_memory) : NULL;
+  /* A file that does not exist yet holds none of them; one that cannot
+     be looked in, say none of them.  */
+  if (ok && *n && !in && !no_memory && access (file, F_OK) == 0)
+    *n = 0;
   if (in)
-    ok = find_targets (in, file, t, n, &said_why);
-  for (size_t i = 0; ok && look && i < n; i++)
+    {
+      ok = find_targets (in, file, *t, *n, &said_why);
+      fclose (in);
+    }
+  ok &= !no_memory;
+  if (!ok && !said_why)
+    out_of_memory (mk);
+  return ok;
+}
+
+/* Say of each of the N targets T not found in FILE that its correction
+   changes nothing there.  */
+static void
+say_unmatched (const char *file, const struct target *t, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
     if (!t[i].found)
       {
         char hex[EHL_ID_LEN + 1];
@@ -847,12 +907,6 @@ warn_unmatched (ehl_maker *mk, const char *file)
                      "file has that id, so it changes nothing", t[i].case_id,
                      t[i].field, hex);
       }
-  if (in)
-    fclose (in);
-  free (t);
-  if (!ok && !said_why)
-    out_of_memory (mk);
-  return ok;
 }
 
 bool
@@ -860,20 +914,29 @@ ehl_maker_finish (ehl_maker *mk)
 {
   if (ehl_maker_check (mk) > 0)
     return false;
-  if (mk->env.append && !warn_unmatched (mk, mk->env.append))
-    return false;
   if (mk->env.append)
     {
+      /* A correction that names no record of its case in the file
+         changes nothing there (ehlog(7)): say so once it is appended (the
+         record may be kept in another file).  */
+      struct target *t;
+      size_t n;
+      if (!unmatched_targets (mk, mk->env.append, &t, &n))
+        return false;
       json_t **recs = malloc (mk->n * sizeof *recs);
       if (!recs)
         {
+          free (t);
           out_of_memory (mk);
           return false;
         }
       for (size_t i = 0; i < mk->n; i++)
         recs[i] = mk->recs[i].rec;
       bool ok = ehl_append_records (mk->env.append, recs, mk->n);
+      if (ok)
+        say_unmatched (mk->env.append, t, n);
       free (recs);
+      free (t);
       return ok;
     }
   /* A write error on standard output is reported by ehl_finish; failing
