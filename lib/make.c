@@ -807,7 +807,8 @@ find_targets (FILE *in, const char *file, struct target *t, size_t n,
     ehl_reader_divert (rd, diag);
   unsigned long failures = ehl_alloc_failures ();
   struct ehl_record rec;
-  while (ok && ehl_reader_next (rd, &rec))
+  size_t left = n;                /* targets not found yet */
+  while (ok && left && ehl_reader_next (rd, &rec))
     {
       const char *case_id = ehl_get_str (rec.json, "case");
       uint64_t id = 0;
@@ -818,6 +819,7 @@ find_targets (FILE *in, const char *file, struct target *t, size_t n,
             if (!have_id)
               ok = have_id = ehl_record_id_of (rec.json, &id);
             t[i].found = have_id && id == t[i].id;
+            left -= t[i].found;
           }
       json_decref (rec.json);
     }
@@ -888,8 +890,14 @@ unmatched_targets (ehl_maker *mk, const char *file, struct target **t,
       fclose (in);
     }
   ok &= !no_memory;
-  if (!ok && !said_why)
-    out_of_memory (mk);
+  if (!ok)
+    {
+      if (!said_why)
+        out_of_memory (mk);
+      free (*t);
+      *t = NULL;
+      *n = 0;
+    }
   return ok;
 }
 
