@@ -89,6 +89,9 @@ ehl_cli_init (int argc, char **argv)
   struct sigaction sa;
   memset (&sa, 0, sizeof sa);
   sa.sa_handler = note_pipe_closed;
+  /* The write that raised either signal fails all the same (EPIPE,
+     EFBIG); one sent from outside must not break a read or a wait.  */
+  sa.sa_flags = SA_RESTART;
   sigemptyset (&sa.sa_mask);
   sigaction (SIGPIPE, &sa, NULL);
   /* Left ignored if it is (as a caller may want it).  */
