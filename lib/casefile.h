@@ -130,9 +130,10 @@ void ehl_cases_prune_with (ehl_cases *c, ehl_prune_fn *prune, void *ctx,
 /* For PRUNE: count ITEM of case K, which it lets go, in counter T.
    After resolve, K->tally[T] holds the records so counted, each once
    however often it was read (in one view or in several merged), and
-   none that is still one of K's items.  Until then the records counted
-   cost at most three words each (four words at the least) in each view
-   that let them go, however often it did.  False if memory ran out.  */
+   none that is still one of K's items.  Until then they cost at most
+   three words per record counted (or four words in all, when fewer) in
+   each view that let them go, however often it did.  False if memory ran
+   out.  */
 bool ehl_cases_tally (ehl_cases *c, struct ehl_case *k,
                       const struct ehl_item *item, size_t t);
 
