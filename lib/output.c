@@ -124,11 +124,23 @@ bool
 ehl_append_records (const char *path, json_t *const *recs, size_t n)
 {
   /* Read as well as write: the last byte tells whether the file ends
-     mid-line.  */
-  int fd = open (path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+     mid-line.  Not blocking on a named pipe: it is refused below.  */
+  int fd = open (path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NONBLOCK,
+                 0600);
   if (fd < 0)
     {
       ehl_warn_at (path, 0, "cannot open for appending: %s", strerror (errno));
+      return false;
+    }
+  /* Only a file can be cut back or synced: a record written to a pipe or
+     a device could be neither taken back nor made sure of.  */
+  struct stat st;
+  const char *refused = fstat (fd, &st) != 0 ? strerror (errno)
+                        : !S_ISREG (st.st_mode) ? "not a regular file" : NULL;
+  if (refused)
+    {
+      ehl_warn_at (path, 0, "cannot append: %s", refused);
+      close (fd);
       return false;
     }
   int rc;
