@@ -138,6 +138,8 @@ note_memory_message (const char *fmt, va_list ap)
 static void
 vwarn_to (FILE *out, const char *file, long line, const char *fmt, va_list ap)
 {
+  if (!out)
+    return;
   if (out == stderr)
     {
       fflush (stdout);

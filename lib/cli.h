@@ -29,7 +29,7 @@ void ehl_warn (const char *fmt, ...)
 void ehl_warn_at (const char *file, long line, const char *fmt, ...)
   __attribute__ ((format (printf, 3, 4)));
 
-/* Like ehl_warn_at, to OUT instead of stderr.  */
+/* Like ehl_warn_at, to OUT instead of stderr (NULL: nothing said).  */
 void ehl_warn_to (FILE *out, const char *file, long line, const char *fmt, ...)
   __attribute__ ((format (printf, 4, 5)));
 

@@ -772,40 +772,21 @@ add_target (struct target **t, size_t *n, size_t *cap, json_t *rec,
   return true;
 }
 
-/* Say the lines of the reader's messages TEXT (LEN bytes) that tell why
-   it could not read on: the others are about bad lines, which are
-   ehlog-check's business.  */
-static void
-say_trouble (const char *text, size_t len)
-{
-  for (const char *line = text, *end = text + len; line < end;)
-    {
-      const char *nl = memchr (line, '\n', (size_t) (end - line));
-      size_t n = nl ? (size_t) (nl - line) + 1 : (size_t) (end - line);
-      if (memmem (line, n, "memory exhausted", 16)
-          || memmem (line, n, ": read error: ", 14))
-        ehl_say_collected (line, n);
-      line += n;
-    }
-}
-
 /* Mark the targets T (N of them) that a valid record of FILE, open as IN,
    is (an invalid one is not read by the audit: correcting it changes
    nothing).  False if memory ran out, or if the file could not be read:
-   then the reader's reason is said and *SAID_WHY set.  */
+   then the reader has said why, and *SAID_WHY is set.  Bad lines are
+   ehlog-check's business, not said here.  */
 static bool
 find_targets (FILE *in, const char *file, struct target *t, size_t n,
               bool *said_why)
 {
-  char *said = NULL;
-  size_t said_len = 0;
-  FILE *diag = open_memstream (&said, &said_len);
-  ehl_reader *rd = diag ? ehl_reader_new_stream (in, file, EHL_READ_VALIDATE)
-                        : NULL;
-  bool ok = rd != NULL;
-  if (rd)
-    ehl_reader_divert (rd, diag);
+  ehl_reader *rd = ehl_reader_new_stream (in, file, EHL_READ_VALIDATE);
+  if (!rd)
+    return false;
+  ehl_reader_quiet_bad_lines (rd);
   unsigned long failures = ehl_alloc_failures ();
+  bool ok = true;
   struct ehl_record rec;
   size_t left = n;                /* targets not found yet */
   while (ok && left && ehl_reader_next (rd, &rec))
@@ -823,15 +804,9 @@ find_targets (FILE *in, const char *file, struct target *t, size_t n,
           }
       json_decref (rec.json);
     }
-  bool trouble = rd && ehl_reader_stats (rd)->io_errors > 0;
+  *said_why = ehl_reader_stats (rd)->io_errors > 0;
   ehl_reader_free (rd);
-  if (diag && ehl_memstream_close (diag, &said) && trouble)
-    {
-      say_trouble (said, said_len);
-      *said_why = true;
-    }
-  free (said);
-  return ok && !trouble && ehl_alloc_failures () == failures;
+  return ok && !*said_why && ehl_alloc_failures () == failures;
 }
 
 /* Open FILE to look for the records corrections name: NULL if it is not

@@ -33,6 +33,7 @@ struct ehl_reader
   char *buf;
   size_t cap;
   FILE *diag;                   /* where diagnostics go */
+  bool quiet_bad;               /* say nothing of bad lines (counted) */
   struct ehl_read_stats st;
   ehl_check_fn *check_only;     /* NULL: validate every record */
   void *check_ctx;
@@ -111,6 +112,19 @@ void
 ehl_reader_divert (ehl_reader *r, FILE *buf)
 {
   r->diag = buf;
+}
+
+void
+ehl_reader_quiet_bad_lines (ehl_reader *r)
+{
+  r->quiet_bad = true;
+}
+
+/* Where complaints about a bad line go: NULL, not said.  */
+static FILE *
+bad_line_diag (const ehl_reader *r)
+{
+  return r->quiet_bad ? NULL : r->diag;
 }
 
 const struct ehl_read_stats *
@@ -202,8 +216,8 @@ static void
 reader_problem (void *vctx, const char *field, const char *message)
 {
   struct problem_ctx *ctx = vctx;
-  report_to (ctx->r->diag, ctx->r->name, ctx->r->line, ctx->json, field,
-             message);
+  report_to (bad_line_diag (ctx->r), ctx->r->name, ctx->r->line, ctx->json,
+             field, message);
 }
 
 /* Decode one line, and name its *TYPE.  NULL (reported) if it is not a
@@ -226,17 +240,17 @@ decode_line (ehl_reader *r, const char *text, size_t len, bool at_eof,
           *trouble = true;
         }
       else if (at_eof)
-        ehl_warn_to (r->diag, r->name, r->line,
+        ehl_warn_to (bad_line_diag (r), r->name, r->line,
                      "truncated last line (no newline at end of file): %s",
                      why);
       else
-        ehl_warn_to (r->diag, r->name, r->line,
+        ehl_warn_to (bad_line_diag (r), r->name, r->line,
                      "not valid JSON (column %d): %s", err.column, why);
       return NULL;
     }
   if (!json_is_object (json))
     {
-      ehl_warn_to (r->diag, r->name, r->line, "not a JSON object");
+      ehl_warn_to (bad_line_diag (r), r->name, r->line, "not a JSON object");
       json_decref (json);
       return NULL;
     }

@@ -69,6 +69,11 @@ void ehl_reader_check_only (ehl_reader *r, ehl_check_fn *check, void *ctx);
 /* Send diagnostics to BUF (an open memstream) instead of stderr.  */
 void ehl_reader_divert (ehl_reader *r, FILE *buf);
 
+/* Say nothing of bad lines (they are still counted and skipped): for a
+   program that only looks a file over, leaving them to ehlog-check(1).
+   Trouble (a read error, memory) is still said.  */
+void ehl_reader_quiet_bad_lines (ehl_reader *r);
+
 /* Read the next record into REC.  Returns true for a record, false at the
    end of all input.  Bad lines and unreadable files are reported on
    stderr as "prog: FILE:LINE: reason" and counted; reading goes on.  */
