@@ -809,29 +809,24 @@ find_targets (FILE *in, const char *file, struct target *t, size_t n,
   return ok && !*said_why && ehl_alloc_failures () == failures;
 }
 
-/* Open FILE to look for the records corrections name: NULL if it is not
-   a regular file (a device, a pipe or a folder is not read: appending
-   says what it makes of it) or does not exist.  *NO_MEMORY tells if
-   memory ran out.  */
-static FILE *
-open_to_look (const char *file, bool *no_memory)
+/* Open FILE to look for the records corrections name: 0 with *IN open on
+   it if it is a regular file, else ENOENT if it does not exist, ENOMEM if
+   memory ran out, or another errno value (a device, a pipe or a folder
+   is not read: appending says what it makes of it).  */
+static int
+open_to_look (const char *file, FILE **in)
 {
-  *no_memory = false;
+  *in = NULL;
   int fd = open (file, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0)
+    return errno;
   struct stat st;
-  if (fd < 0 || fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
-    {
-      if (fd >= 0)
-        close (fd);
-      return NULL;
-    }
-  FILE *in = fdopen (fd, "r");
-  if (!in)
-    {
-      *no_memory = errno == ENOMEM;
-      close (fd);
-    }
-  return in;
+  int err = fstat (fd, &st) != 0 ? errno : !S_ISREG (st.st_mode) ? EINVAL : 0;
+  if (!err && !(*in = fdopen (fd, "r")))
+    err = errno;
+  if (err)
+    close (fd);
+  return err;
 }
 
 /* The corrections among the records to append whose targets FILE does
@@ -853,18 +848,19 @@ unmatched_targets (ehl_maker *mk, const char *file, struct target **t,
            && (!type || strcmp (type, "void") != 0
                || add_target (t, n, &cap, rec, "target"));
     }
-  bool no_memory = false;
-  FILE *in = ok && *n ? open_to_look (file, &no_memory) : NULL;
+  FILE *in = NULL;
+  int err = ok && *n ? open_to_look (file, &in) : 0;
   /* A file that does not exist yet holds none of them; one that cannot
      be looked in, say none of them.  */
-  if (ok && *n && !in && !no_memory && access (file, F_OK) == 0)
+  if (err == ENOMEM)
+    ok = false;
+  else if (err && err != ENOENT)
     *n = 0;
   if (in)
     {
       ok = find_targets (in, file, *t, *n, &said_why);
       fclose (in);
     }
-  ok &= !no_memory;
   if (!ok)
     {
       if (!said_why)
