@@ -225,6 +225,24 @@ read_records (const struct options *o, const ehl_expect_set *set,
   return a;
 }
 
+/* Say of each correction that counts and names a record its case does
+   not have that it changes nothing (as the makers do when they append
+   one).  False if memory ran out.  */
+static bool
+say_unmatched (const ehl_corrections *known, const ehl_audit *a)
+{
+  struct ehl_unmatched *u;
+  size_t n;
+  if (!ehl_corrections_unmatched (known, &u, &n))
+    return false;
+  for (size_t i = 0; i < n; i++)
+    ehl_say_unmatched (ehl_cases_file (ehl_audit_cases (a), u[i].file_no),
+                       (long) u[i].line, u[i].case_id, u[i].field, u[i].id,
+                       "");
+  free (u);
+  return true;
+}
+
 /* The audit of FILES: read_records, knowing the corrections first when
    they can be looked for, so that memory grows with the cases and not
    the records (a pipe on standard input is copied to a temporary file
@@ -252,6 +270,12 @@ audit_files (const struct options *o, const ehl_expect_set *set,
       memset (st, 0, sizeof *st);
       ao.corrections = NULL;
       a = read_records (o, set, &ao, files, nfiles, st);
+    }
+  else if (a && known && !say_unmatched (known, a))
+    {
+      ehl_warn ("memory exhausted");
+      ehl_audit_free (a);
+      a = NULL;
     }
   ehl_corrections_free (known);       /* needed until resolved */
   return a;

@@ -36,12 +36,13 @@ struct ehl_audit_opts
   bool names;                   /* reasons may name people */
   const char *group_field;      /* field of the case's open record to
                                    group by ("team"), or NULL */
-  const ehl_corrections *corrections;   /* known in advance (or NULL;
-                                           needed until ehl_audit_resolve):
-                                           then records that can no longer
-                                           change a verdict, reason or
-                                           evidence are let go as the
-                                           reading goes on */
+  ehl_corrections *corrections;   /* known in advance (or NULL; needed
+                                     until ehl_audit_resolve): then
+                                     records that can no longer change a
+                                     verdict, reason or evidence are let
+                                     go as the reading goes on, and the
+                                     corrections learn which name no
+                                     record (ehl_cases_know_corrections) */
   size_t prune_every;           /* let go no sooner than this many items
                                    (0: a default) */
 };

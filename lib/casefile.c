@@ -54,7 +54,7 @@ struct ehl_cases
   struct ehl_item *items;       /* every case's items */
   size_t n_items, cap_items;
   bool placed;                  /* each case's items are together */
-  const ehl_corrections *known; /* the corrections, known in advance */
+  ehl_corrections *known;       /* the corrections, known in advance */
   size_t unforeseen;            /* corrections read that KNOWN lacked */
   ehl_prune_fn *prune;          /* with KNOWN: see ehl_cases_prune_with */
   void *prune_ctx;
@@ -261,7 +261,7 @@ ehl_id_format (uint64_t id, char out[17])
 }
 
 void
-ehl_cases_know_corrections (ehl_cases *c, const ehl_corrections *corrections)
+ehl_cases_know_corrections (ehl_cases *c, ehl_corrections *corrections)
 {
   c->known = corrections;
 }
@@ -283,19 +283,28 @@ ehl_cases_prune_with (ehl_cases *c, ehl_prune_fn *prune, void *ctx,
   c->prune_at = every;
 }
 
-/* Note that K's record TARGET (an id, or NULL) no longer counts, unless
-   the corrections known in advance say so already.  (One they do not
-   know was written to the file after they were read: it is applied
-   when the view is resolved, and counted.)  */
+/* Note that K's record TARGET (an id, or NULL), named in FIELD of REC,
+   no longer counts, unless the corrections known in advance say so
+   already: then tell them where, if REC counts (OWN_ID, its id, is not
+   named).  (One they do not know was written to the file after they
+   were read: it is applied when the view is resolved, and counted.)  */
 static bool
 note_removed (ehl_cases *c, struct ehl_case *k, size_t hash,
-              const char *target)
+              const struct ehl_record *rec, const char *field,
+              const uint64_t *own_id)
 {
   uint64_t id;
+  const char *target = ehl_get_str (rec->json, field);
   if (!target || !ehl_id_parse (target, &id))
     return true;
   if (c->known && ehl_corrections_named (c->known, k->id, hash, id))
-    return true;
+    {
+      if (own_id && !ehl_corrections_named (c->known, k->id, hash, *own_id))
+        ehl_corrections_met_correction (c->known, k->id, hash, id,
+                                        rec->file_no, rec->line,
+                                        field[0] == 't');
+      return true;
+    }
   c->unforeseen += c->known != NULL;
   if (!ehl_grow (&k->removed, &k->cap_removed, k->n_removed, sizeof id))
     return false;
@@ -377,22 +386,36 @@ ehl_cases_add (ehl_cases *c, const struct ehl_record *rec,
                struct ehl_case_key key, bool keep, struct ehl_item **item)
 {
   ehl_day day;
+  uint64_t id;
+  bool have_id = false;
   *item = NULL;
-  if (!key.id || !ehl_date_parse_iso (ehl_get_str (rec->json, "date"), &day)
+  if (!key.id)
+    return true;
+  /* Tell the known corrections of every record of a case they name one
+   of, whatever its date (a correction may be dated before the record it
+   puts right), so that those naming none can be told apart.  */
+  if (c->known && ehl_corrections_may_name_case (c->known, key.hash))
+    {
+      if (!ehl_record_id_of (rec->json, &id))
+        return false;
+      have_id = true;
+      ehl_corrections_met (c->known, key.id, key.hash, id);
+    }
+  if (!ehl_date_parse_iso (ehl_get_str (rec->json, "date"), &day)
       || day > c->as_of)
     return true;
   struct ehl_case *k = case_at (c, key.id, key.hash);
   if (!k)
     return false;
-  if (!note_removed (c, k, key.hash, ehl_get_str (rec->json, "supersedes")))
+  const uint64_t *own_id = have_id ? &id : NULL;
+  if (!note_removed (c, k, key.hash, rec, "supersedes", own_id))
     return false;
   if (rec->type == EHL_T_VOID
-      && !note_removed (c, k, key.hash, ehl_get_str (rec->json, "target")))
+      && !note_removed (c, k, key.hash, rec, "target", own_id))
     return false;
   if (!keep)
     return true;
-  uint64_t id;
-  if (!ehl_record_id_of (rec->json, &id))
+  if (!have_id && !ehl_record_id_of (rec->json, &id))
     return false;
   if (c->known && ehl_corrections_named (c->known, k->id, key.hash, id))
     return true;

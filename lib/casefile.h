@@ -99,9 +99,10 @@ void ehl_cases_prefetch (const ehl_cases *c, size_t hash, enum ehl_fetch step);
 
 /* Records that CORRECTIONS names (corrections.h; it must last until C
    is resolved) are not added, so an item can no longer be removed once
-   added.  */
-void ehl_cases_know_corrections (ehl_cases *c,
-                                 const ehl_corrections *corrections);
+   added.  CORRECTIONS is told what is met of the records it names
+   (ehl_corrections_met), so that it can say afterwards which corrections
+   name no record (ehl_corrections_unmatched).  */
+void ehl_cases_know_corrections (ehl_cases *c, ehl_corrections *corrections);
 
 /* How many corrections were read that the known ones did not hold
    (written to a file after they were looked for).  They are still

@@ -11,7 +11,9 @@
 #include <unistd.h>
 
 #include "casefile.h"
+#include "cli.h"
 #include "grow.h"
+#include "id.h"
 #include "operand.h"
 #include "parallel.h"
 #include "record.h"
@@ -31,18 +33,45 @@ struct named
    the cache, where a probe of the slots would miss it.  */
 enum { FILTER_BITS = 1 << 19 };
 
+/* The same for the cases that have a record named: only their records'
+   ids are worked out for ehl_corrections_met.  */
+enum { CASE_FILTER_BITS = 1 << 16 };
+
+/* What the real pass met of a named record (one for each slot, made
+   when the look is over): the record itself, and the first correction
+   naming it that counts, as place_code gives it plus one (0: none).  */
+struct mark
+{
+  atomic_bool found;
+  _Atomic uint64_t where;
+};
+
 struct ehl_corrections
 {
   struct named *slots;
   size_t n_slots;               /* a power of two, at least twice N */
   size_t n;
+  struct mark *marks;           /* N_SLOTS of them */
   uint64_t filter[FILTER_BITS / 64];
+  uint64_t case_filter[CASE_FILTER_BITS / 64];
 };
 
 static size_t
 filter_bit (uint64_t id)
 {
   return (size_t) (id >> 40) % FILTER_BITS;
+}
+
+static void
+set_bit (uint64_t *bits, size_t b)
+{
+  bits[b / 64] |= UINT64_C (1) << (b % 64);
+}
+
+static bool
+bit_set (const uint64_t *bits, size_t b)
+{
+  return bits[b / 64] >> (b % 64) & 1;
 }
 
 static struct named *
@@ -88,7 +117,8 @@ note_id (ehl_corrections *c, const char *case_id, size_t hash, uint64_t id)
     return false;
   s->id = id;
   s->hash = hash;
-  c->filter[filter_bit (id) / 64] |= UINT64_C (1) << (filter_bit (id) % 64);
+  set_bit (c->filter, filter_bit (id));
+  set_bit (c->case_filter, hash % CASE_FILTER_BITS);
   c->n++;
   return true;
 }
@@ -368,6 +398,9 @@ ehl_corrections_scan (char *const *files, int nfiles, unsigned mode,
   ok = ok && ehl_parallel_ranges ((size_t) jobs, jobs, look_part, &l);
   for (int i = 1; ok && i < jobs; i++)
     ok = absorb (sets[0], sets[i]);
+  ok = ok && (sets[0]->n_slots == 0
+               || (sets[0]->marks = calloc (sets[0]->n_slots,
+                                            sizeof *sets[0]->marks)));
   ehl_corrections *c = ok && !atomic_load (&l.missed) ? sets[0] : NULL;
   for (int i = c != NULL; sets && i < jobs; i++)
     ehl_corrections_free (sets[i]);
@@ -377,13 +410,129 @@ ehl_corrections_scan (char *const *files, int nfiles, unsigned mode,
   return c;
 }
 
+/* The slot of (CASE_ID, ID) if named, else NULL.  */
+static const struct named *
+named_slot (const ehl_corrections *c, const char *case_id, size_t hash,
+            uint64_t id)
+{
+  if (!bit_set (c->filter, filter_bit (id)))
+    return NULL;
+  const struct named *s = find_named (c->slots, c->n_slots, case_id, hash,
+                                      id);
+  return s->case_id ? s : NULL;
+}
+
 bool
 ehl_corrections_named (const ehl_corrections *c, const char *case_id,
                        size_t hash, uint64_t id)
 {
-  size_t b = filter_bit (id);
-  return (c->filter[b / 64] >> (b % 64) & 1)
-         && find_named (c->slots, c->n_slots, case_id, hash, id)->case_id;
+  return named_slot (c, case_id, hash, id) != NULL;
+}
+
+bool
+ehl_corrections_may_name_case (const ehl_corrections *c, size_t hash)
+{
+  return bit_set (c->case_filter, hash % CASE_FILTER_BITS);
+}
+
+void
+ehl_corrections_met (ehl_corrections *c, const char *case_id, size_t hash,
+                     uint64_t id)
+{
+  const struct named *s = named_slot (c, case_id, hash, id);
+  if (s)
+    atomic_store_explicit (&c->marks[s - c->slots].found, true,
+                           memory_order_relaxed);
+}
+
+/* A correction's place as one number, in the order of files, lines and
+   then fields.  */
+static uint64_t
+place_code (unsigned file_no, size_t line, bool target)
+{
+  return (uint64_t) file_no << 41 | (uint64_t) line << 1 | target;
+}
+
+void
+ehl_corrections_met_correction (ehl_corrections *c, const char *case_id,
+                                size_t hash, uint64_t id, unsigned file_no,
+                                size_t line, bool target)
+{
+  const struct named *s = named_slot (c, case_id, hash, id);
+  if (!s)
+    return;
+  /* The first place, whatever order the threads met them in.  */
+  _Atomic uint64_t *where = &c->marks[s - c->slots].where;
+  uint64_t code = place_code (file_no, line, target) + 1;
+  uint64_t was = atomic_load_explicit (where, memory_order_relaxed);
+  while ((was == 0 || code < was)
+         && !atomic_compare_exchange_weak_explicit (where, &was, code,
+                                                    memory_order_relaxed,
+                                                    memory_order_relaxed))
+    ;
+}
+
+static int
+cmp_unmatched (const void *x, const void *y)
+{
+  const struct ehl_unmatched *a = x, *b = y;
+  uint64_t pa = place_code (a->file_no, a->line, a->field[0] == 't');
+  uint64_t pb = place_code (b->file_no, b->line, b->field[0] == 't');
+  if (pa != pb)
+    return pa < pb ? -1 : 1;
+  return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* The place of the first correction that counts and names the record
+   in slot I, plus one, if the real pass did not meet the record; else
+   0.  */
+static uint64_t
+unmatched_at (const ehl_corrections *c, size_t i)
+{
+  const struct mark *m = &c->marks[i];
+  if (!c->slots[i].case_id || atomic_load (&m->found))
+    return 0;
+  return atomic_load (&m->where);
+}
+
+bool
+ehl_corrections_unmatched (const ehl_corrections *c,
+                           struct ehl_unmatched **out, size_t *n)
+{
+  size_t count = 0;
+  for (size_t i = 0; i < c->n_slots; i++)
+    count += unmatched_at (c, i) != 0;
+  *out = NULL;
+  *n = 0;
+  if (count == 0)
+    return true;
+  if (!(*out = malloc (count * sizeof **out)))
+    return false;
+  for (size_t i = 0; i < c->n_slots; i++)
+    {
+      uint64_t where = unmatched_at (c, i);
+      if (where-- == 0)
+        continue;
+      (*out)[(*n)++] = (struct ehl_unmatched) {
+        .case_id = c->slots[i].case_id,
+        .id = c->slots[i].id,
+        .file_no = (unsigned) (where >> 41),
+        .line = (size_t) (where >> 1 & ((UINT64_C (1) << 40) - 1)),
+        .field = where & 1 ? "target" : "supersedes",
+      };
+    }
+  qsort (*out, *n, sizeof **out, cmp_unmatched);
+  return true;
+}
+
+void
+ehl_say_unmatched (const char *file, long line, const char *case_id,
+                   const char *field, uint64_t id, const char *where)
+{
+  char hex[EHL_ID_LEN + 1];
+  ehl_id_format (id, hex);
+  ehl_warn_at (file, line, "%s: %s %s: no record of this case%s has that "
+               "id, so it changes nothing", case_id, field, hex, where);
 }
 
 size_t
@@ -400,5 +549,6 @@ ehl_corrections_free (ehl_corrections *c)
   for (size_t i = 0; i < c->n_slots; i++)
     free (c->slots[i].case_id);
   free (c->slots);
+  free (c->marks);
   free (c);
 }

@@ -37,6 +37,47 @@ ehl_corrections *ehl_corrections_scan (char *const *files, int nfiles,
 bool ehl_corrections_named (const ehl_corrections *c, const char *case_id,
                             size_t hash, uint64_t id);
 
+/* Whether the corrections name a record that is not there.  The real
+   pass tells C what it meets (from several threads at once): */
+
+/* False if no record of the case whose identifier hashes to HASH is
+   named (true may still mean none is): only then need the pass work out
+   its records' ids for ehl_corrections_met.  */
+bool ehl_corrections_may_name_case (const ehl_corrections *c, size_t hash);
+
+/* Met: record ID of case CASE_ID (hash HASH).  */
+void ehl_corrections_met (ehl_corrections *c, const char *case_id,
+                          size_t hash, uint64_t id);
+
+/* Met: at line LINE of operand FILE_NO, a correction that counts (that
+   no correction names), whose "target" (TARGET) or "supersedes" names
+   record ID of case CASE_ID.  */
+void ehl_corrections_met_correction (ehl_corrections *c, const char *case_id,
+                                     size_t hash, uint64_t id,
+                                     unsigned file_no, size_t line,
+                                     bool target);
+
+/* Afterwards, the named records the pass did not meet, each with the
+   first correction that counts and names it (none: not listed), in the
+   order of files and lines: in *OUT (free it), *N of them.  False if
+   memory ran out.  */
+struct ehl_unmatched
+{
+  const char *case_id;          /* C's own */
+  uint64_t id;
+  unsigned file_no;
+  size_t line;
+  const char *field;            /* "supersedes" or "target" */
+};
+bool ehl_corrections_unmatched (const ehl_corrections *c,
+                                struct ehl_unmatched **out, size_t *n);
+
+/* Say, as of line LINE of FILE (0: of FILE), that the correction of
+   case CASE_ID there whose FIELD names record ID changes nothing: no
+   record of the case WHERE (" in the file", or "") has that id.  */
+void ehl_say_unmatched (const char *file, long line, const char *case_id,
+                        const char *field, uint64_t id, const char *where);
+
 /* How many (case, id) pairs are named.  */
 size_t ehl_corrections_count (const ehl_corrections *c);
 

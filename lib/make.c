@@ -16,6 +16,7 @@
 #include "casefile.h"
 #include "caseread.h"
 #include "cli.h"
+#include "corrections.h"
 #include "date.h"
 #include "grow.h"
 #include "id.h"
@@ -879,13 +880,8 @@ say_unmatched (const char *file, const struct target *t, size_t n)
 {
   for (size_t i = 0; i < n; i++)
     if (!t[i].found)
-      {
-        char hex[EHL_ID_LEN + 1];
-        ehl_id_format (t[i].id, hex);
-        ehl_warn_at (file, 0, "%s: %s %s: no record of this case in the "
-                     "file has that id, so it changes nothing", t[i].case_id,
-                     t[i].field, hex);
-      }
+      ehl_say_unmatched (file, 0, t[i].case_id, t[i].field, t[i].id,
+                         " in the file");
 }
 
 bool
