@@ -284,7 +284,7 @@ wrap (FILE *out, const char *text, size_t indent)
           putc (' ', out);
           col++;
         }
-      fwrite (p, 1, len, out);
+      ehl_write_plain (out, p, len);
       col += w;
       p += len;
       while (*p == ' ')

@@ -39,7 +39,9 @@ codepoint_width (uint32_t c)
 {
   if (c >= 0x20 && c < 0x300)
     return 1;                   /* Latin and the like: the common case */
-  if (c < 0x20 || (c >= 0x300 && c <= 0x36F) || (c >= 0x200B && c <= 0x200F)
+  if (c < 0x20)
+    return 1;                   /* a control: written as a space */
+  if ((c >= 0x300 && c <= 0x36F) || (c >= 0x200B && c <= 0x200F)
       || (c >= 0xFE00 && c <= 0xFE0F) || (c >= 0x1AB0 && c <= 0x1AFF)
       || (c >= 0x20D0 && c <= 0x20FF) || c == 0x200D
       || (c >= 0x610 && c <= 0x61A) || (c >= 0x64B && c <= 0x65F)
@@ -65,7 +67,8 @@ ehl_display_width_n (const char *s, size_t n)
     {
       if (*p < 0x80)
         {
-          w += *p >= 0x20;      /* ASCII: no decoding needed */
+          w++;                  /* ASCII: no decoding needed (a control
+                                   is written as a space) */
           p++;
           continue;
         }
@@ -82,10 +85,37 @@ ehl_display_width (const char *s)
   return ehl_display_width_n (s, strlen (s));
 }
 
+/* Is the N-byte sequence at S a control character: C0, DEL, or C1
+   (U+0080 to U+009F, two bytes in UTF-8)?  */
+static bool
+is_control (const unsigned char *s, size_t n)
+{
+  return s[0] < 0x20 || s[0] == 0x7F
+         || (n >= 2 && s[0] == 0xC2 && s[1] >= 0x80 && s[1] <= 0x9F);
+}
+
+void
+ehl_write_plain (FILE *out, const char *s, size_t n)
+{
+  const unsigned char *p = (const unsigned char *) s, *end = p + n;
+  const unsigned char *from = p;
+  while (p < end)
+    if (is_control (p, (size_t) (end - p)))
+      {
+        fwrite (from, 1, (size_t) (p - from), out);
+        putc (' ', out);
+        p += p[0] == 0xC2 ? 2 : 1;
+        from = p;
+      }
+    else
+      p++;
+  fwrite (from, 1, (size_t) (p - from), out);
+}
+
 void
 ehl_print_padded (FILE *out, const char *s, size_t width)
 {
-  fputs (s, out);
+  ehl_write_plain (out, s, strlen (s));
   for (size_t w = ehl_display_width (s); w < width; w++)
     putc (' ', out);
 }
@@ -180,7 +210,7 @@ ehl_table_print_indented (const ehl_table *t, FILE *out, const char *indent)
               fputs ("  ", out);
             }
           else
-            fputs (cell, out);
+            ehl_write_plain (out, cell, strlen (cell));
         }
       putc ('\n', out);
     }

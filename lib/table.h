@@ -9,12 +9,18 @@
 
 /* How many terminal columns S takes: UTF-8 decoded; combining marks 0,
    East Asian wide characters and emoji 2, anything else 1 (an invalid
-   byte counts as 1).  The same in every locale.  */
+   byte counts as 1, and a control character too: ehl_write_plain writes
+   it as a space).  The same in every locale.  */
 size_t ehl_display_width (const char *s);
 /* The same for the first N bytes of S.  */
 size_t ehl_display_width_n (const char *s, size_t n);
 
-/* Write S, then spaces up to WIDTH columns.  */
+/* Write the N bytes of S to a terminal's eyes: each control character
+   (C0, DEL, C1), which a terminal may take for the start of an escape
+   sequence and which would break the columns, as a space.  */
+void ehl_write_plain (FILE *out, const char *s, size_t n);
+
+/* Write S as ehl_write_plain does, then spaces up to WIDTH columns.  */
 void ehl_print_padded (FILE *out, const char *s, size_t width);
 
 /* Truncate S (in place) to at most WIDTH columns, ending with "..." if

@@ -355,12 +355,20 @@ test_text (void)
   char s[32] = "Przemys\xC5\x82\x61w Kowalski";
   ehl_truncate_width (s, 10);
   CHECK_STR (s, "Przemys...");
-  /* A control character takes no column, in the width and in cutting
-     alike: the cut keeps what fits.  */
-  CHECK (ehl_display_width ("a\tb\x01") == 2);
-  char c[32] = "\t\tabcdefghij\xC3\xAA";    /* 11 columns */
+  /* A control character takes one column (ehl_write_plain writes it as
+     a space), in the width and in cutting alike.  */
+  CHECK (ehl_display_width ("a\tb\x01\x7f\xc2\x9b") == 6);
+  char c[32] = "\t\tabcdefghij\xC3\xAA";    /* 13 columns */
   ehl_truncate_width (c, 10);
-  CHECK_STR (c, "\t\tabcdefg...");
+  CHECK_STR (c, "\t\tabcde...");
+  char *plain = NULL;
+  size_t plain_len = 0;
+  FILE *mem = open_memstream (&plain, &plain_len);
+  CHECK (mem != NULL);
+  ehl_write_plain (mem, "a\033[2J\tb\xc2\x9b\xc2\xa0" "c\x7f", 13);
+  fclose (mem);
+  CHECK_STR (plain, "a [2J b \xc2\xa0" "c ");
+  free (plain);
   CHECK (ehl_csv_is_formula ("=1+1") && ehl_csv_is_formula ("@x")
          && ehl_csv_is_formula ("-2") && !ehl_csv_is_formula ("a=b")
          && !ehl_csv_is_formula (""));
