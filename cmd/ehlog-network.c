@@ -452,21 +452,6 @@ view_member (const struct keep *k, const struct ehl_item *it,
                      m->spoken_to);
 }
 
-static const char *const meeting_fields[] = {
-  "kind", "attendees", "plan_shared", "not_required", "notes", NULL
-};
-
-/* The meeting fields of FROM (a meeting record, or what was kept of one)
-   into INTO, in the contract's order; false if memory ran out.  */
-static bool
-keep_meeting_fields (json_t *into, json_t *from)
-{
-  for (const char *const *f = meeting_fields; *f; f++)
-    if (!ehl_json_keep_member (into, from, *f))
-      return false;
-  return true;
-}
-
 static bool
 wants_record (json_t *rec, enum ehl_type type, void *ctx)
 {
@@ -512,7 +497,9 @@ fill_item (struct ehl_item *item, const struct ehl_record *rec, void *ctx)
     default:
       break;
     }
-  return (item->json = json_object ()) && keep_meeting_fields (item->json, r);
+  /* A meeting whole: the list writes it again as it was (--format
+     ndjson), and its id must still match its content.  */
+  return (item->json = ehl_json_keep (r)) != NULL;
 }
 
 static void
@@ -801,18 +788,15 @@ static bool
 write_item_ndjson (const struct lister *l, const struct ehl_case *k,
                    const struct ehl_item *it)
 {
-  char date[11], id[17];
+  if (it->type == EHL_T_MEETING)
+    return ehl_write_record (stdout, it->json) || ehl_stdout_failed ();
+  char date[11];
   ehl_date_format (it->day, date);
-  ehl_id_format (it->id, id);
-  bool member = it->type == EHL_T_NETWORK;
   json_t *o = json_object ();
-  bool ok = o && put (o, "type", json_string (member ? "network"
-                                              : "meeting"))
+  bool ok = o && put (o, "type", json_string ("network"))
             && put (o, "case", json_string (k->id))
             && put (o, "date", json_string (date))
-            && (member ? member_fields (o, l->keep, it)
-                : put (o, "id", json_string (id))
-                  && keep_meeting_fields (o, it->json))
+            && member_fields (o, l->keep, it)
             && (ehl_write_record (stdout, o) || ehl_stdout_failed ());
   json_decref (o);
   return ok;
