@@ -120,13 +120,39 @@ append_locked (int fd, json_t *const *recs, size_t n)
   return ok;
 }
 
+/* Open PATH to append to, creating it with mode 0600 if it is not there,
+   whatever the umask: a umask of 0277 would leave a file its owner could
+   not append to next time.  */
+static int
+open_for_append (const char *path)
+{
+  const int flags = O_RDWR | O_APPEND | O_CLOEXEC | O_NONBLOCK;
+  int fd = open (path, flags | O_CREAT | O_EXCL, 0600);
+  if (fd >= 0)
+    {
+      if (fchmod (fd, 0600) != 0)
+        {
+          int err = errno;
+          close (fd);
+          unlink (path);
+          errno = err;
+          return -1;
+        }
+      return fd;
+    }
+  if (errno != EEXIST)
+    return -1;
+  /* There already, or a symbolic link, which O_EXCL never follows: a
+     link to no file yet makes that file, as before.  */
+  return open (path, flags | O_CREAT, 0600);
+}
+
 bool
 ehl_append_records (const char *path, json_t *const *recs, size_t n)
 {
   /* Read as well as write: the last byte tells whether the file ends
      mid-line.  Not blocking on a named pipe: it is refused below.  */
-  int fd = open (path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NONBLOCK,
-                 0600);
+  int fd = open_for_append (path);
   if (fd < 0)
     {
       ehl_warn_at (path, 0, "cannot open for appending: %s", strerror (errno));
