@@ -177,10 +177,15 @@ case_falls_short (const struct summary *s, size_t i)
   return false;
 }
 
+/* MET of APPLICABLE as a whole percentage, rounded, but never 100 when
+   one falls short nor 0 when one is met: 999 of 1000 is not all.  */
 static unsigned
 percent (size_t met, size_t applicable)
 {
-  return (unsigned) ((met * 100 + applicable / 2) / applicable);
+  unsigned p = (unsigned) ((met * 100 + applicable / 2) / applicable);
+  if (p == 100 && met < applicable)
+    return 99;
+  return p == 0 && met > 0 ? 1 : p;
 }
 
 /* ---- the cases, in order, formatted by several threads ---- */
