@@ -642,9 +642,19 @@ row_is_header (const ehl_csvin *c)
   if (c->ncells != c->ncols)
     return false;
   for (size_t i = 0; i < c->ncells; i++)
-    if (c->lens[i] != c->name_lens[i]
-        || memcmp (c->buf + c->offs[i], c->names[i], c->lens[i]) != 0)
-      return false;
+    {
+      const char *cell = c->buf + c->offs[i];
+      size_t len = c->lens[i];
+      /* A file joined on with cat(1) may start with its own byte-order
+         mark (every spreadsheet's "CSV UTF-8" does).  */
+      if (i == 0 && len >= 3 && memcmp (cell, "\xEF\xBB\xBF", 3) == 0)
+        {
+          cell += 3;
+          len -= 3;
+        }
+      if (len != c->name_lens[i] || memcmp (cell, c->names[i], len) != 0)
+        return false;
+    }
   return true;
 }
 
