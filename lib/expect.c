@@ -1425,6 +1425,10 @@ ehl_expect_load_file (const char *path, FILE *diag)
   if (in)
     fclose (in);
   ehl_expect_set *set = NULL;
+  /* A file saved by an editor that starts it with a byte-order mark
+     (Notepad): blanks, so lines and columns stay where they are.  */
+  if (!why && len >= 3 && memcmp (buf, "\xEF\xBB\xBF", 3) == 0)
+    memset (buf, ' ', 3);
   if (why)
     ehl_warn_to (diag ? diag : stderr, path, 0, "%s", why);
   else
