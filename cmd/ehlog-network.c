@@ -360,6 +360,7 @@ enum
 struct keep
 {
   bool meetings;                /* keep meetings (for the list) */
+  bool whole_meetings;          /* all of them (--format ndjson) */
   bool children;                /* keep open and conversation children */
   struct ehl_intern relations;  /* the relationships seen */
   struct ehl_json_pool names;   /* members' names, one copy of each */
@@ -452,6 +453,21 @@ view_member (const struct keep *k, const struct ehl_item *it,
                      m->spoken_to);
 }
 
+static const char *const meeting_fields[] = {
+  "kind", "attendees", "plan_shared", "not_required", "notes", NULL
+};
+
+/* The meeting fields of FROM (a meeting record) into INTO, in the
+   contract's order; false if memory ran out.  */
+static bool
+keep_meeting_fields (json_t *into, json_t *from)
+{
+  for (const char *const *f = meeting_fields; *f; f++)
+    if (!ehl_json_keep_member (into, from, *f))
+      return false;
+  return true;
+}
+
 static bool
 wants_record (json_t *rec, enum ehl_type type, void *ctx)
 {
@@ -497,9 +513,13 @@ fill_item (struct ehl_item *item, const struct ehl_record *rec, void *ctx)
     default:
       break;
     }
-  /* A meeting whole: the list writes it again as it was (--format
-     ndjson), and its id must still match its content.  */
-  return (item->json = ehl_json_keep (r)) != NULL;
+  /* A meeting whole when the list writes it again as it was (--format
+     ndjson: its id must still match its content); else only what the
+     list shows, which is half the memory or less.  */
+  const struct keep *k = ctx;
+  if (k->whole_meetings)
+    return (item->json = ehl_json_keep (r)) != NULL;
+  return (item->json = json_object ()) && keep_meeting_fields (item->json, r);
 }
 
 static void
@@ -1048,6 +1068,7 @@ read_network (const struct options *o, char *const *files, int nfiles)
     return EHL_EXIT_TROUBLE;
   struct keep keep;
   keep_init (&keep, !o->ecomap && !o->unspoken, o->ecomap);
+  keep.whole_meetings = keep.meetings && o->format == EHL_FMT_NDJSON;
   /* A case asked for is listed even with nothing recorded
      (caseread.h).  */
   bool input_bad = false;
