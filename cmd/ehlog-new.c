@@ -16,6 +16,7 @@
 #include "editor.h"
 #include "fieldopt.h"
 #include "form.h"
+#include "id.h"
 #include "make.h"
 #include "operand.h"
 #include "record.h"
@@ -456,8 +457,62 @@ form_gives_back (json_t *conv, const char *text, size_t len)
   return same;
 }
 
+/* The records that corrections name, as keys "CASE ID" (a valid case
+   identifier has 64 characters at most).  */
+enum { NAMED_KEY = 64 + 1 + EHL_ID_LEN + 1 };
+
+static bool
+note_named (ehl_strmap *named, json_t *rec, const char *field)
+{
+  const char *id = ehl_get_str (rec, field);
+  char key[NAMED_KEY];
+  if (!id || strlen (id) != EHL_ID_LEN)
+    return true;
+  snprintf (key, sizeof key, "%s %s", ehl_get_str (rec, "case"), id);
+  return ehl_strmap_put (named, key, "") != NULL;
+}
+
+/* Does a correction in NAMED name REC?  False too if memory ran out
+   working out its id (*OK then false).  */
+static bool
+is_named (const ehl_strmap *named, json_t *rec, bool *ok)
+{
+  char id[EHL_ID_LEN + 1], key[NAMED_KEY];
+  const char *own = ehl_get_str (rec, "id");
+  if (!own && !ehl_record_id (rec, id))
+    {
+      *ok = false;
+      return false;
+    }
+  snprintf (key, sizeof key, "%s %s", ehl_get_str (rec, "case"),
+            own ? own : id);
+  return ehl_strmap_get (named, key) != NULL;
+}
+
+/* Of the scaling answers LIST (or NULL), a new array of those that still
+   count (NULL if memory ran out).  */
+static json_t *
+counting (const ehl_strmap *named, json_t *list, bool *ok)
+{
+  json_t *out = json_array ();
+  size_t i;
+  json_t *v;
+  json_array_foreach (list, i, v)
+    if (out && !is_named (named, v, ok) && *ok
+        && json_array_append (out, v) != 0)
+      *ok = false;
+  if (!out || !*ok)
+    {
+      *ok = false;
+      json_decref (out);
+      return NULL;
+    }
+  return out;
+}
+
 static void
-print_as_form (const struct ehl_record *rec, json_t *scales, bool first)
+print_as_form (const struct ehl_record *rec, json_t *scales, bool first,
+               bool corrected)
 {
   struct ehl_log log;
   char *text = NULL;
@@ -470,6 +525,9 @@ print_as_form (const struct ehl_record *rec, json_t *scales, bool first)
       const char *id = ehl_get_str (rec->json, "id");
       fprintf (mem, "%s# ---- record %s, %s:%ld ----\n", first ? "" : "\n",
                id ? id : "without an id", rec->file, rec->line);
+      if (corrected)
+        fputs ("# A correction names this record: it no longer counts.\n",
+               mem);
       ehl_form_write (mem, &log);
     }
   if (mem && !ehl_memstream_close (mem, &text))
@@ -520,18 +578,25 @@ keep_scale (ehl_strmap *scales, struct ehl_record *rec)
 }
 
 /* Print every conversation record of FILES as a form, with the scaling
-   answers about it.  The conversations are kept until the end, since a
-   scale may come after its conversation.  */
+   answers about it that still count, and a note on one that no longer
+   does.  The conversations are kept until the end, since a scale or a
+   correction may come after its conversation.  */
 static int
 as_form (char **files, int nfiles)
 {
   ehl_reader *r = ehl_reader_new (files, nfiles, EHL_READ_VALIDATE);
-  ehl_strmap *scales = ehl_strmap_new ();
+  ehl_strmap *scales = ehl_strmap_new (), *named = ehl_strmap_new ();
   struct ehl_record *convs = NULL, rec;
   size_t n = 0, cap = 0;
-  bool ok = r && scales;
+  bool ok = r && scales && named;
   while (ok && ehl_reader_next (r, &rec))
-    if (rec.type == EHL_T_CONVERSATION)
+    if (!note_named (named, rec.json, "supersedes")
+        || (rec.type == EHL_T_VOID && !note_named (named, rec.json, "target")))
+      {
+        ok = false;
+        json_decref (rec.json);
+      }
+    else if (rec.type == EHL_T_CONVERSATION)
       {
         if (n == cap)
           {
@@ -547,16 +612,19 @@ as_form (char **files, int nfiles)
       }
     else if (!keep_scale (scales, &rec))
       json_decref (rec.json);
-  if (!ok)
-    ehl_warn ("%s", strerror (ENOMEM));
   for (size_t i = 0; i < n; i++)
     {
       const char *id = ehl_get_str (convs[i].json, "id");
+      json_t *list = id ? ehl_strmap_get (scales, id) : NULL;
+      json_t *kept = ok && list ? counting (named, list, &ok) : NULL;
+      bool corrected = ok && is_named (named, convs[i].json, &ok);
       if (ok)
-        print_as_form (&convs[i], id ? ehl_strmap_get (scales, id) : NULL,
-                       i == 0);
+        print_as_form (&convs[i], kept, i == 0, corrected);
+      json_decref (kept);
       json_decref (convs[i].json);
     }
+  if (!ok)
+    ehl_warn ("%s", strerror (ENOMEM));
   free (convs);
   int status = !ok || !r || ehl_reader_stats (r)->bad
                || ehl_reader_stats (r)->io_errors
@@ -564,6 +632,7 @@ as_form (char **files, int nfiles)
   if (scales)
     ehl_strmap_each (scales, free_array, NULL);
   ehl_strmap_free (scales);
+  ehl_strmap_free (named);
   ehl_reader_free (r);
   return status;
 }
