@@ -120,9 +120,25 @@ append_locked (int fd, json_t *const *recs, size_t n)
   return ok;
 }
 
-/* Open PATH to append to, creating it with mode 0600 if it is not there,
-   whatever the umask: a umask of 0277 would leave a file its owner could
-   not append to next time.  */
+/* Make FD, a file just made (or one still empty), 0600 if the umask
+   left it short of that: a umask of 0277 would leave a file its owner
+   could not append to next time.  Only a hint: a file system that has
+   no modes (FAT refuses the change) keeps what it has.  */
+static void
+make_private (int fd)
+{
+  struct stat st;
+  if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode)
+      && (st.st_mode & 07777) != 0600)
+    (void) !fchmod (fd, 0600);
+}
+
+/* Open PATH to append to, creating it with mode 0600 if it is not
+   there.  A file that is there keeps its mode, unless it is empty and
+   its owner cannot read and write it: then it was most likely made
+   under a narrow umask, through a symbolic link (which O_EXCL does not
+   follow).  Never removes anything: another program may have appended
+   to a file the moment it was made.  */
 static int
 open_for_append (const char *path)
 {
@@ -130,21 +146,17 @@ open_for_append (const char *path)
   int fd = open (path, flags | O_CREAT | O_EXCL, 0600);
   if (fd >= 0)
     {
-      if (fchmod (fd, 0600) != 0)
-        {
-          int err = errno;
-          close (fd);
-          unlink (path);
-          errno = err;
-          return -1;
-        }
+      make_private (fd);
       return fd;
     }
   if (errno != EEXIST)
     return -1;
-  /* There already, or a symbolic link, which O_EXCL never follows: a
-     link to no file yet makes that file, as before.  */
-  return open (path, flags | O_CREAT, 0600);
+  fd = open (path, flags | O_CREAT, 0600);
+  struct stat st;
+  if (fd >= 0 && fstat (fd, &st) == 0 && st.st_size == 0
+      && (st.st_mode & 0600) != 0600)
+    make_private (fd);
+  return fd;
 }
 
 bool
