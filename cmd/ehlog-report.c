@@ -246,8 +246,8 @@ say_unmatched (const ehl_corrections *known, const ehl_audit *a)
 /* The audit of FILES: read_records, knowing the corrections first when
    they can be looked for, so that memory grows with the cases and not
    the records (a pipe on standard input is copied to a temporary file
-   for that; without one, or without memory for them, it still works,
-   holding more).  NULL after reporting why not.  */
+   for that; without one it still works, holding more).  NULL after
+   reporting why not.  */
 static ehl_audit *
 audit_files (const struct options *o, const ehl_expect_set *set,
              char *const *files, int nfiles, struct ehl_read_stats *st)
@@ -258,6 +258,13 @@ audit_files (const struct options *o, const ehl_expect_set *set,
   ehl_corrections *known = ehl_corrections_scan (files, nfiles,
                                                  EHL_READ_VALIDATE, o->as_of,
                                                  (int) o->jobs, &no_memory);
+  /* Without them the audit would still be right, but the corrections
+     that change nothing could not be told.  */
+  if (no_memory)
+    {
+      ehl_warn ("memory exhausted");
+      return NULL;
+    }
   struct ehl_audit_opts ao = { o->as_of, files, nfiles, o->names,
                                o->report.group_field, known, 0 };
   ehl_audit *a = read_records (o, set, &ao, files, nfiles, st);
