@@ -21,6 +21,7 @@
 #include "operand.h"
 #include "record.h"
 #include "strmap.h"
+#include "table.h"
 
 enum
 {
@@ -536,12 +537,15 @@ print_as_form (const struct ehl_record *rec, json_t *scales, bool first,
     ehl_warn_at (rec->file, rec->line, "%s", strerror (ENOMEM));
   else
     {
+      /* For a terminal: a control is shown as a space, and the form then
+         does not give the record back exactly, which is said below.  */
+      ehl_blank_controls (text, len);
       fwrite (text, 1, len, stdout);
       if (!form_gives_back (rec->json, text + (first ? 0 : 1),
                             len - (first ? 0 : 1)))
         ehl_warn_at (rec->file, rec->line, "the form cannot show this record"
-                     " exactly (a field outside the form, or blanks it"
-                     " drops)");
+                     " exactly (a field outside the form, blanks it drops,"
+                     " or a control character)");
     }
   free (text);
   ehl_log_free (&log);

@@ -113,6 +113,19 @@ ehl_write_plain (FILE *out, const char *s, size_t n)
 }
 
 void
+ehl_blank_controls (char *s, size_t n)
+{
+  unsigned char *p = (unsigned char *) s, *end = p + n;
+  for (; p < end; p++)
+    if (*p != '\n' && is_control (p, (size_t) (end - p)))
+      {
+        if (*p == 0xC2)
+          *p++ = ' ';
+        *p = ' ';
+      }
+}
+
+void
 ehl_print_padded (FILE *out, const char *s, size_t width)
 {
   ehl_write_plain (out, s, strlen (s));

@@ -20,6 +20,10 @@ size_t ehl_display_width_n (const char *s, size_t n);
    sequence and which would break the columns, as a space.  */
 void ehl_write_plain (FILE *out, const char *s, size_t n);
 
+/* The same in place, in the N bytes of S, but for newlines (a C1
+   control becomes two spaces).  */
+void ehl_blank_controls (char *s, size_t n);
+
 /* Write S as ehl_write_plain does, then spaces up to WIDTH columns.  */
 void ehl_print_padded (FILE *out, const char *s, size_t width);
 
