@@ -544,6 +544,13 @@ ehl_maker_set_text (ehl_maker *mk, json_t *rec, const char *path,
       ehl_maker_problem (mk, rec, path, src, "is not valid UTF-8");
       return false;
     }
+  /* A blank value says nothing, but a check that a field is there would
+     count it (--not-required "" would meet an expectation).  */
+  if (strspn (arg, " \t") == len)
+    {
+      ehl_maker_problem (mk, rec, path, src, "must not be empty");
+      return false;
+    }
   json_t *s = json_stringn_nocheck (arg, len);      /* checked above */
   if (s && (json_is_array (obj) ? json_array_append_new (obj, s)
             : json_object_set_new (obj, name, s)) == 0)
