@@ -346,6 +346,12 @@ main (int argc, char **argv)
 
   bool shortfall = false;
   status = EHL_EXIT_TROUBLE;
+  if (a && st.unknown_type > 0)
+    ehl_warn_at (ehl_cases_file (ehl_audit_cases (a),
+                                 (unsigned) st.unknown_file_no),
+                 st.unknown_line, "type: none of the record types, so no "
+                 "expectation reads this record (%ld such record%s in all)",
+                 st.unknown_type, st.unknown_type == 1 ? "" : "s");
   if (a)
     {
       /* A --case with no records on or before the --as-of day, as

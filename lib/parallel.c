@@ -211,6 +211,13 @@ add_stats (struct ehl_read_stats *to, const struct ehl_read_stats *from)
   to->records += from->records;
   to->bad += from->bad;
   to->io_errors += from->io_errors;
+  /* Chunks are added in input order: the first one's first is first.  */
+  if (to->unknown_type == 0 && from->unknown_type > 0)
+    {
+      to->unknown_file_no = from->unknown_file_no;
+      to->unknown_line = from->unknown_line;
+    }
+  to->unknown_type += from->unknown_type;
 }
 
 bool

@@ -365,6 +365,11 @@ ehl_reader_next (ehl_reader *r, struct ehl_record *rec)
           continue;
         }
       r->st.records++;
+      if (type == EHL_T_UNKNOWN && r->st.unknown_type++ == 0)
+        {
+          r->st.unknown_file_no = r->file_no;
+          r->st.unknown_line = r->line;
+        }
       rec->json = json;
       rec->file = r->name;
       rec->line = r->line;

@@ -38,6 +38,11 @@ struct ehl_read_stats
   long records;                 /* records handed to the caller */
   long bad;                     /* lines reported and skipped */
   long io_errors;               /* files that could not be opened or read */
+  long unknown_type;            /* records of none of the types: valid
+                                   (ehlog's own outputs are records too),
+                                   but nothing that audits reads them */
+  int unknown_file_no;          /* the first of them: operand ... */
+  long unknown_line;            /* ... and line */
 };
 
 typedef struct ehl_reader ehl_reader;
