@@ -176,6 +176,8 @@ read_chunk (struct plan *p, struct chunk *c, void *state)
         atomic_store (&p->failed, true);
     }
   c->st = *ehl_reader_stats (r);
+  if (c->whole)
+    c->st.unknown_file_no = c->file_no;     /* its reader's only file */
   ehl_reader_free (r);
   /* Diagnostics lost would be bad lines skipped without a word.  */
   if (!ehl_memstream_close (diag, &c->diag))
