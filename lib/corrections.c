@@ -310,11 +310,10 @@ struct look
   atomic_bool missed;           /* a file could not be opened or read */
 };
 
+/* Look at part PART of every file, into SETS[PART].  */
 static bool
-look_part (void *ctx, size_t begin, size_t end, int part)
+look_at_part (struct look *l, int part)
 {
-  struct look *l = ctx;
-  (void) begin, (void) end;
   for (int i = 0; i < l->nfiles; i++)
     {
       off_t size = l->sizes[i];
@@ -343,6 +342,18 @@ look_part (void *ctx, size_t begin, size_t end, int part)
       if (!ok)
         return false;
     }
+  return true;
+}
+
+/* The parts [BEGIN, END): one, unless ehl_parallel_ranges could not
+   share them out and runs them all in one thread.  */
+static bool
+look_part (void *ctx, size_t begin, size_t end, int part)
+{
+  (void) part;
+  for (size_t p = begin; p < end; p++)
+    if (!look_at_part (ctx, (int) p))
+      return false;
   return true;
 }
 
