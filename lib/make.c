@@ -427,11 +427,19 @@ ehl_maker_option (ehl_maker *mk, int c, const char *arg)
   return true;
 }
 
+/* Does S (LEN bytes) hold nothing but white space (ASCII: spaces, tabs,
+   line ends, form feeds)?  */
+static bool
+blank (const char *s, size_t len)
+{
+  return strspn (s, " \t\n\r\v\f") >= len;
+}
+
 const char *
 ehl_default_by (void)
 {
   const char *s = getenv ("EHLOG_BY");
-  if (s && *s)
+  if (s && !blank (s, strlen (s)))
     return s;
   s = getenv ("LOGNAME");
   if (s && *s)
@@ -546,7 +554,7 @@ ehl_maker_set_text (ehl_maker *mk, json_t *rec, const char *path,
     }
   /* A blank value says nothing, but a check that a field is there would
      count it (--not-required "" would meet an expectation).  */
-  if (strspn (arg, " \t") == len)
+  if (blank (arg, len))
     {
       ehl_maker_problem (mk, rec, path, src, "must not be empty");
       return false;
