@@ -133,12 +133,18 @@ make_private (int fd)
     (void) !fchmod (fd, 0600);
 }
 
+/* Is PATH a symbolic link to no file yet?  */
+static bool
+link_to_nothing (const char *path)
+{
+  struct stat st;
+  return lstat (path, &st) == 0 && S_ISLNK (st.st_mode)
+         && stat (path, &st) != 0 && errno == ENOENT;
+}
+
 /* Open PATH to append to, creating it with mode 0600 if it is not
-   there.  A file that is there keeps its mode, unless it is empty and
-   its owner cannot read and write it: then it was most likely made
-   under a narrow umask, through a symbolic link (which O_EXCL does not
-   follow).  Never removes anything: another program may have appended
-   to a file the moment it was made.  */
+   there.  A file that is there keeps its mode.  Never removes anything:
+   another program may have appended to a file the moment it was made.  */
 static int
 open_for_append (const char *path)
 {
@@ -151,10 +157,14 @@ open_for_append (const char *path)
     }
   if (errno != EEXIST)
     return -1;
+  /* O_EXCL does not follow a symbolic link: one to no file yet makes
+     that file here, and it is ours to make private if it is still
+     empty.  */
+  bool made = link_to_nothing (path);
   fd = open (path, flags | O_CREAT, 0600);
   struct stat st;
-  if (fd >= 0 && fstat (fd, &st) == 0 && st.st_size == 0
-      && (st.st_mode & 0600) != 0600)
+  if (made && fd >= 0 && fstat (fd, &st) == 0 && st.st_size == 0
+      && st.st_uid == geteuid ())
     make_private (fd);
   return fd;
 }
