@@ -17,6 +17,7 @@
 #include "fieldopt.h"
 #include "form.h"
 #include "id.h"
+#include "jsonload.h"
 #include "make.h"
 #include "operand.h"
 #include "record.h"
@@ -429,14 +430,18 @@ edit_form (struct conv *cv)
 
 /* ---- --as-form ---- */
 
-/* Does TEXT, read back as a form, give CONV again (its id aside)?  */
-static bool
+/* Does TEXT, read back as a form, give CONV again (its id aside)?  1 if
+   so, 0 if not, -1 if memory ran out finding out.  */
+static int
 form_gives_back (json_t *conv, const char *text, size_t len)
 {
   struct ehl_log log;
   struct ehl_make_env env = { .append = NULL };
+  unsigned long failures = ehl_alloc_failures ();
   ehl_maker *mk = ehl_maker_new ();
   bool same = false;
+  if (!mk)
+    return -1;
   ehl_log_init (&log, "form");
   if (mk && ehl_form_parse (text, len, &log, NULL, NULL) == 0)
     {
@@ -455,7 +460,7 @@ form_gives_back (json_t *conv, const char *text, size_t len)
     }
   ehl_log_free (&log);
   ehl_maker_free (mk);
-  return same;
+  return ehl_alloc_failures () != failures ? -1 : same;
 }
 
 /* The records that corrections name, as keys "CASE ID" (a valid case
@@ -511,7 +516,8 @@ counting (const ehl_strmap *named, json_t *list, bool *ok)
   return out;
 }
 
-static void
+/* False if memory ran out (said).  */
+static bool
 print_as_form (const struct ehl_record *rec, json_t *scales, bool first,
                bool corrected)
 {
@@ -533,22 +539,27 @@ print_as_form (const struct ehl_record *rec, json_t *scales, bool first,
     }
   if (mem && !ehl_memstream_close (mem, &text))
     ok = false;
-  if (!ok)
-    ehl_warn_at (rec->file, rec->line, "%s", strerror (ENOMEM));
-  else
+  int same = 0;
+  if (ok)
     {
       /* For a terminal: a control is shown as a space, and the form then
          does not give the record back exactly, which is said below.  */
       ehl_blank_controls (text, len);
+      same = form_gives_back (rec->json, text + (first ? 0 : 1),
+                              len - (first ? 0 : 1));
+      ok = same >= 0;
+    }
+  if (ok)
+    {
       fwrite (text, 1, len, stdout);
-      if (!form_gives_back (rec->json, text + (first ? 0 : 1),
-                            len - (first ? 0 : 1)))
+      if (!same)
         ehl_warn_at (rec->file, rec->line, "the form cannot show this record"
                      " exactly (a field outside the form, blanks it drops,"
                      " or a control character)");
     }
   free (text);
   ehl_log_free (&log);
+  return ok;
 }
 
 static void
@@ -559,15 +570,16 @@ free_array (const char *key, void *value, void *ctx)
   json_decref (value);
 }
 
-/* Keep REC if it is a scaling answer about a conversation.  */
+/* Keep a reference to REC in SCALES if it is a scaling answer about a
+   conversation.  False if memory ran out.  */
 static bool
-keep_scale (ehl_strmap *scales, struct ehl_record *rec)
+keep_scale (ehl_strmap *scales, const struct ehl_record *rec)
 {
   const char *about = ehl_get_str (rec->json, "about");
   const char *scale = ehl_get_str (rec->json, "scale");
   if (rec->type != EHL_T_SCALE || !about || !scale
       || strcmp (scale, "situation") != 0)
-    return false;
+    return true;
   json_t *list = ehl_strmap_get (scales, about);
   if (!list)
     {
@@ -578,7 +590,7 @@ keep_scale (ehl_strmap *scales, struct ehl_record *rec)
           return false;
         }
     }
-  return json_array_append_new (list, rec->json) == 0;
+  return json_array_append (list, rec->json) == 0;
 }
 
 /* Print every conversation record of FILES as a form, with the scaling
@@ -614,8 +626,11 @@ as_form (char **files, int nfiles)
         else
           json_decref (rec.json);
       }
-    else if (!keep_scale (scales, &rec))
-      json_decref (rec.json);
+    else
+      {
+        ok = keep_scale (scales, &rec);
+        json_decref (rec.json);
+      }
   for (size_t i = 0; i < n; i++)
     {
       const char *id = ehl_get_str (convs[i].json, "id");
@@ -623,7 +638,7 @@ as_form (char **files, int nfiles)
       json_t *kept = ok && list ? counting (named, list, &ok) : NULL;
       bool corrected = ok && is_named (named, convs[i].json, &ok);
       if (ok)
-        print_as_form (&convs[i], kept, i == 0, corrected);
+        ok = print_as_form (&convs[i], kept, i == 0, corrected);
       json_decref (kept);
       json_decref (convs[i].json);
     }
