@@ -155,7 +155,7 @@ read_chunk (struct plan *p, struct chunk *c, void *state)
 {
   FILE *diag = open_memstream (&c->diag, &c->diag_len);
   ehl_reader *r = c->whole
-    ? ehl_reader_new (p->files + c->file_no, 1, p->mode)
+    ? ehl_reader_new_operand (p->files, c->file_no, p->mode)
     : ehl_reader_new_range (p->files[c->file_no], c->file_no, c->start,
                             c->end, c->first_line, p->mode);
   if (!r || !diag)
@@ -169,15 +169,9 @@ read_chunk (struct plan *p, struct chunk *c, void *state)
   ehl_reader_divert (r, diag);
   struct ehl_record rec;
   while (!atomic_load (&p->failed) && ehl_reader_next (r, &rec))
-    {
-      if (c->whole)
-        rec.file_no = c->file_no;
-      if (!p->fn (state, &rec))
-        atomic_store (&p->failed, true);
-    }
+    if (!p->fn (state, &rec))
+      atomic_store (&p->failed, true);
   c->st = *ehl_reader_stats (r);
-  if (c->whole)
-    c->st.unknown_file_no = c->file_no;     /* its reader's only file */
   ehl_reader_free (r);
   /* Diagnostics lost would be bad lines skipped without a word.  */
   if (!ehl_memstream_close (diag, &c->diag))

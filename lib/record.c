@@ -64,6 +64,18 @@ ehl_reader_new (char *const *files, int nfiles, unsigned mode)
 }
 
 ehl_reader *
+ehl_reader_new_operand (char *const *files, int file_no, unsigned mode)
+{
+  ehl_reader *r = reader_alloc (mode);
+  if (!r)
+    return NULL;
+  r->files = files;
+  r->next_file = file_no;
+  r->nfiles = file_no + 1;
+  return r;
+}
+
+ehl_reader *
 ehl_reader_new_range (const char *file, int file_no, long long start,
                       long long end, long first_line, unsigned mode)
 {

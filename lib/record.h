@@ -51,6 +51,11 @@ typedef struct ehl_reader ehl_reader;
    input).  NULL if memory ran out.  */
 ehl_reader *ehl_reader_new (char *const *files, int nfiles, unsigned mode);
 
+/* A reader over operand FILE_NO of FILES alone, which its records and
+   stats name by that number.  */
+ehl_reader *ehl_reader_new_operand (char *const *files, int file_no,
+                                    unsigned mode);
+
 /* A reader over bytes [START, END) of one FILE, an operand (END < 0: to
    the end), for splitting a file between threads (see operand.h).
    START must be at a line start; the reader counts lines from
