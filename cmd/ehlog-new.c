@@ -10,13 +10,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "casefile.h"
 #include "cli.h"
 #include "contract.h"
 #include "convlog.h"
+#include "corrections.h"
 #include "editor.h"
 #include "fieldopt.h"
 #include "form.h"
-#include "id.h"
 #include "jsonload.h"
 #include "make.h"
 #include "operand.h"
@@ -463,42 +464,26 @@ form_gives_back (json_t *conv, const char *text, size_t len)
   return ehl_alloc_failures () != failures ? -1 : same;
 }
 
-/* The records that corrections name, as keys "CASE ID" (a valid case
-   identifier has 64 characters at most).  */
-enum { NAMED_KEY = 64 + 1 + EHL_ID_LEN + 1 };
-
-static bool
-note_named (ehl_strmap *named, json_t *rec, const char *field)
-{
-  const char *id = ehl_get_str (rec, field);
-  char key[NAMED_KEY];
-  if (!id || strlen (id) != EHL_ID_LEN)
-    return true;
-  snprintf (key, sizeof key, "%s %s", ehl_get_str (rec, "case"), id);
-  return ehl_strmap_put (named, key, "") != NULL;
-}
-
 /* Does a correction in NAMED name REC?  False too if memory ran out
    working out its id (*OK then false).  */
 static bool
-is_named (const ehl_strmap *named, json_t *rec, bool *ok)
+is_named (const ehl_corrections *named, json_t *rec, bool *ok)
 {
-  char id[EHL_ID_LEN + 1], key[NAMED_KEY];
-  const char *own = ehl_get_str (rec, "id");
-  if (!own && !ehl_record_id (rec, id))
+  uint64_t id;
+  const char *case_id = ehl_record_case (rec);
+  if (!ehl_record_id_of (rec, &id))
     {
       *ok = false;
       return false;
     }
-  snprintf (key, sizeof key, "%s %s", ehl_get_str (rec, "case"),
-            own ? own : id);
-  return ehl_strmap_get (named, key) != NULL;
+  return case_id && ehl_corrections_named (named, case_id,
+                                           ehl_hash_string (case_id), id);
 }
 
 /* Of the scaling answers LIST (or NULL), a new array of those that still
    count (NULL if memory ran out).  */
 static json_t *
-counting (const ehl_strmap *named, json_t *list, bool *ok)
+counting (const ehl_corrections *named, json_t *list, bool *ok)
 {
   json_t *out = json_array ();
   size_t i;
@@ -601,13 +586,13 @@ static int
 as_form (char **files, int nfiles)
 {
   ehl_reader *r = ehl_reader_new (files, nfiles, EHL_READ_VALIDATE);
-  ehl_strmap *scales = ehl_strmap_new (), *named = ehl_strmap_new ();
+  ehl_strmap *scales = ehl_strmap_new ();
+  ehl_corrections *named = ehl_corrections_new ();
   struct ehl_record *convs = NULL, rec;
   size_t n = 0, cap = 0;
   bool ok = r && scales && named;
   while (ok && ehl_reader_next (r, &rec))
-    if (!note_named (named, rec.json, "supersedes")
-        || (rec.type == EHL_T_VOID && !note_named (named, rec.json, "target")))
+    if (!ehl_corrections_note (named, rec.json, rec.type))
       {
         ok = false;
         json_decref (rec.json);
@@ -651,7 +636,7 @@ as_form (char **files, int nfiles)
   if (scales)
     ehl_strmap_each (scales, free_array, NULL);
   ehl_strmap_free (scales);
-  ehl_strmap_free (named);
+  ehl_corrections_free (named);
   ehl_reader_free (r);
   return status;
 }

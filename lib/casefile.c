@@ -408,11 +408,11 @@ ehl_cases_add (ehl_cases *c, const struct ehl_record *rec,
   if (!k)
     return false;
   const uint64_t *own_id = have_id ? &id : NULL;
-  if (!note_removed (c, k, key.hash, rec, "supersedes", own_id))
-    return false;
-  if (rec->type == EHL_T_VOID
-      && !note_removed (c, k, key.hash, rec, "target", own_id))
-    return false;
+  const char *fields[EHL_CORRECTION_FIELDS];
+  size_t n_fields = ehl_correction_fields (rec->type, fields);
+  for (size_t i = 0; i < n_fields; i++)
+    if (!note_removed (c, k, key.hash, rec, fields[i], own_id))
+      return false;
   if (!keep)
     return true;
   if (!have_id && !ehl_record_id_of (rec->json, &id))

@@ -257,6 +257,17 @@ ehl_type_from_name (const char *name)
   return EHL_T_UNKNOWN;
 }
 
+size_t
+ehl_correction_fields (enum ehl_type type,
+                       const char *fields[EHL_CORRECTION_FIELDS])
+{
+  size_t n = 0;
+  fields[n++] = "supersedes";
+  if (type == EHL_T_VOID)
+    fields[n++] = "target";
+  return n;
+}
+
 const char *
 ehl_type_name (enum ehl_type type)
 {

@@ -4,6 +4,7 @@
 #define EHLOG_CONTRACT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <jansson.h>
 
 /* Record types, in the order of DESIGN.md.  */
@@ -66,6 +67,13 @@ int ehl_enum_index (const char *const *values, const char *s);
 
 enum ehl_type ehl_type_from_name (const char *name);
 const char *ehl_type_name (enum ehl_type type);
+
+/* The fields in which a record of TYPE names records it corrects (DESIGN.md
+   section 2): "supersedes", and a void's "target".  How many, in
+   FIELDS.  */
+enum { EHL_CORRECTION_FIELDS = 2 };
+size_t ehl_correction_fields (enum ehl_type type,
+                              const char *fields[EHL_CORRECTION_FIELDS]);
 
 /* The seven analysis domains, NULL-terminated.  */
 extern const char *const ehl_domains[];

@@ -123,13 +123,26 @@ note_id (ehl_corrections *c, const char *case_id, size_t hash, uint64_t id)
   return true;
 }
 
-static bool
-note (ehl_corrections *c, const char *case_id, size_t hash,
-      const char *target)
+ehl_corrections *
+ehl_corrections_new (void)
 {
-  uint64_t id;
-  return !target || !ehl_id_parse (target, &id)
-         || note_id (c, case_id, hash, id);
+  return calloc (1, sizeof (ehl_corrections));
+}
+
+bool
+ehl_corrections_note (ehl_corrections *c, json_t *rec, enum ehl_type type)
+{
+  const char *case_id = ehl_record_case (rec);
+  const char *fields[EHL_CORRECTION_FIELDS];
+  size_t n = case_id ? ehl_correction_fields (type, fields) : 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      uint64_t id;
+      if (ehl_id_parse (ehl_get_str (rec, fields[i]), &id)
+          && !note_id (c, case_id, ehl_hash_string (case_id), id))
+        return false;
+    }
+  return true;
 }
 
 /* Take in the corrections of the record text TEXT (LEN bytes), as a
@@ -143,17 +156,9 @@ take_line (ehl_corrections *c, const char *text, size_t len, unsigned mode,
   json_t *rec = ehl_record_parse (text, len, mode, &type, &no_memory);
   if (!rec)
     return !no_memory;
-  const char *case_id = ehl_record_case (rec);
   ehl_day day;
-  bool ok = true;
-  if (case_id && ehl_date_parse_iso (ehl_get_str (rec, "date"), &day)
-      && day <= as_of)
-    {
-      size_t hash = ehl_hash_string (case_id);
-      ok = note (c, case_id, hash, ehl_get_str (rec, "supersedes"))
-           && (type != EHL_T_VOID
-               || note (c, case_id, hash, ehl_get_str (rec, "target")));
-    }
+  bool ok = !ehl_date_parse_iso (ehl_get_str (rec, "date"), &day)
+            || day > as_of || ehl_corrections_note (c, rec, type);
   json_decref (rec);
   return ok;
 }
@@ -404,7 +409,7 @@ ehl_corrections_scan (char *const *files, int nfiles, unsigned mode,
       return NULL;
     }
   for (int i = 0; ok && i < jobs; i++)
-    ok = (sets[i] = calloc (1, sizeof **sets)) != NULL;
+    ok = (sets[i] = ehl_corrections_new ()) != NULL;
   struct look l = { files, sizes, nfiles, jobs, mode, as_of, sets, false };
   ok = ok && ehl_parallel_ranges ((size_t) jobs, jobs, look_part, &l);
   for (int i = 1; ok && i < jobs; i++)

@@ -17,6 +17,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
+#include "contract.h"
 #include "date.h"
 
 typedef struct ehl_corrections ehl_corrections;
@@ -31,6 +34,16 @@ typedef struct ehl_corrections ehl_corrections;
 ehl_corrections *ehl_corrections_scan (char *const *files, int nfiles,
                                        unsigned mode, ehl_day as_of,
                                        int jobs, bool *no_memory);
+
+/* An empty set, for a caller that notes the corrections itself.  NULL if
+   memory ran out.  */
+ehl_corrections *ehl_corrections_new (void);
+
+/* Note the records that REC, a valid record of TYPE, corrects (those of
+   its case that its correction fields name).  False if memory ran
+   out.  */
+bool ehl_corrections_note (ehl_corrections *c, json_t *rec,
+                           enum ehl_type type);
 
 /* Is record ID of case CASE_ID (whose ehl_hash_string is HASH) named by
    a correction of its case?  */

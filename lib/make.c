@@ -859,10 +859,11 @@ unmatched_targets (ehl_maker *mk, const char *file, struct target **t,
   for (size_t i = 0; ok && i < mk->n; i++)
     {
       json_t *rec = mk->recs[i].rec;
-      const char *type = ehl_get_str (rec, "type");
-      ok = add_target (t, n, &cap, rec, "supersedes")
-           && (!type || strcmp (type, "void") != 0
-               || add_target (t, n, &cap, rec, "target"));
+      const char *fields[EHL_CORRECTION_FIELDS];
+      size_t n_fields = ehl_correction_fields
+        (ehl_type_from_name (ehl_get_str (rec, "type")), fields);
+      for (size_t f = 0; ok && f < n_fields; f++)
+        ok = add_target (t, n, &cap, rec, fields[f]);
     }
   FILE *in = NULL;
   int err = ok && *n ? open_to_look (file, &in) : 0;
