@@ -444,7 +444,7 @@ form_gives_back (json_t *conv, const char *text, size_t len)
   if (!mk)
     return -1;
   ehl_log_init (&log, "form");
-  if (mk && ehl_form_parse (text, len, &log, NULL, NULL) == 0)
+  if (ehl_form_parse (text, len, &log, NULL, NULL) == 0)
     {
       ehl_maker_divert (mk, NULL);
       ehl_log_build (&log, mk, &env);

@@ -462,11 +462,22 @@ ehl_corrections_met (ehl_corrections *c, const char *case_id, size_t hash,
 }
 
 /* A correction's place as one number, in the order of files, lines and
-   then fields.  */
+   then fields; and back, into U.  */
+enum { LINE_BITS = 40 };
+
 static uint64_t
 place_code (unsigned file_no, size_t line, bool target)
 {
-  return (uint64_t) file_no << 41 | (uint64_t) line << 1 | target;
+  return (uint64_t) file_no << (LINE_BITS + 1) | (uint64_t) line << 1
+         | target;
+}
+
+static void
+place_decode (uint64_t code, struct ehl_unmatched *u)
+{
+  u->file_no = (unsigned) (code >> (LINE_BITS + 1));
+  u->line = (size_t) (code >> 1 & ((UINT64_C (1) << LINE_BITS) - 1));
+  u->field = code & 1 ? "target" : "supersedes";
 }
 
 void
@@ -529,13 +540,10 @@ ehl_corrections_unmatched (const ehl_corrections *c,
       uint64_t where = unmatched_at (c, i);
       if (where-- == 0)
         continue;
-      (*out)[(*n)++] = (struct ehl_unmatched) {
-        .case_id = c->slots[i].case_id,
-        .id = c->slots[i].id,
-        .file_no = (unsigned) (where >> 41),
-        .line = (size_t) (where >> 1 & ((UINT64_C (1) << 40) - 1)),
-        .field = where & 1 ? "target" : "supersedes",
-      };
+      struct ehl_unmatched *u = &(*out)[(*n)++];
+      u->case_id = c->slots[i].case_id;
+      u->id = c->slots[i].id;
+      place_decode (where, u);
     }
   qsort (*out, *n, sizeof **out, cmp_unmatched);
   return true;

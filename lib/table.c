@@ -37,10 +37,9 @@ utf8_decode (const unsigned char *s, uint32_t *cp)
 static int
 codepoint_width (uint32_t c)
 {
-  if (c >= 0x20 && c < 0x300)
-    return 1;                   /* Latin and the like: the common case */
-  if (c < 0x20)
-    return 1;                   /* a control: written as a space */
+  if (c < 0x300)
+    return 1;                   /* Latin and the like: the common case (a
+                                   control is written as a space) */
   if ((c >= 0x300 && c <= 0x36F) || (c >= 0x200B && c <= 0x200F)
       || (c >= 0xFE00 && c <= 0xFE0F) || (c >= 0x1AB0 && c <= 0x1AFF)
       || (c >= 0x20D0 && c <= 0x20FF) || c == 0x200D
